@@ -1,0 +1,53 @@
+"""Command line: ``python -m model run SCENARIO [--seeds N] [--scale S] [--start/--end] [--out DIR]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from model.results import RESULTS_DIR
+from model.scenario import ScenarioError, load
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m model", description="Baotou population model")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run a scenario over seeds and write results/<run-id>/")
+    run.add_argument("scenario", help="scenario name in scenarios/ or a path to a .toml file")
+    run.add_argument("--seeds", type=int, help="number of replicate runs (overrides run.seeds)")
+    run.add_argument("--seed", type=int, help="first seed (overrides run.seed)")
+    run.add_argument("--scale", type=float, help="agents per person, e.g. 0.01 (overrides run.scale)")
+    run.add_argument("--start", help="first month YYYY-MM (overrides period.start)")
+    run.add_argument("--end", help="last month YYYY-MM (overrides period.end)")
+    run.add_argument("--out", type=Path, default=RESULTS_DIR, help="directory for run directories (default results/)")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "run":
+        from model.runner import format_summary, run_scenario  # heavy imports only when running
+
+        try:
+            scenario = load(args.scenario).with_overrides(
+                {"run": {"seeds": args.seeds, "seed": args.seed, "scale": args.scale},
+                 "period": {"start": args.start, "end": args.end}}
+            )
+        except ScenarioError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
+        began = time.perf_counter()
+        run_dir = run_scenario(scenario, args.out, progress=not args.quiet)
+        from model.results import read_indicators
+
+        print(format_summary(read_indicators(run_dir)))
+        print(f"\n{scenario.name}: {scenario['run']['seeds']} seed(s) at scale {scenario['run']['scale']} "
+              f"in {time.perf_counter() - began:.1f} s -> {run_dir}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""Sourced parameter files: every number carries a unit and a source or an assumption.
+
+Files in ``model/data/*.toml`` hold one table per parameter::
+
+    [tfr]
+    value = 0.80
+    unit = "children per woman"
+    source = "..."          # or: assumption = "..."
+
+Other keys in a table (``ages``, ``bands``, ``groups``) describe the value's axes.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+class ParameterFileError(ValueError):
+    """A data file entry lacks a value, a unit or a source/assumption."""
+
+
+@cache
+def load(name: str) -> dict[str, dict[str, Any]]:
+    """Read ``model/data/<name>.toml`` and check that every entry is sourced."""
+    path = DATA_DIR / f"{name}.toml"
+    with path.open("rb") as fh:
+        tables = tomllib.load(fh)
+    for key, entry in tables.items():
+        if not isinstance(entry, dict) or "value" not in entry:
+            raise ParameterFileError(f"{path}: [{key}] needs a 'value'")
+        if "unit" not in entry:
+            raise ParameterFileError(f"{path}: [{key}] needs a 'unit'")
+        if "source" not in entry and "assumption" not in entry:
+            raise ParameterFileError(f"{path}: [{key}] needs a 'source' or an 'assumption'")
+    return tables
+
+
+def value(name: str, key: str) -> Any:
+    """The value of one entry of a data file."""
+    return load(name)[key]["value"]

@@ -1,0 +1,78 @@
+"""Figures shared by command-line runs and notebooks: one style, units in every title."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+WAN = 10_000  # 万, the unit Chinese statistics report population in
+
+
+def _band(ax, frame: pd.DataFrame, name: str, label: str, color: str, scale: float = WAN) -> None:
+    rows = frame[frame.indicator == name].groupby("year").value
+    years = np.array(sorted(frame.year.unique()))
+    mean = rows.mean().reindex(years) / scale
+    ax.plot(years, mean, color=color, label=label, lw=2)
+    if frame.seed.nunique() > 1:
+        ax.fill_between(years, rows.quantile(0.05).reindex(years) / scale, rows.quantile(0.95).reindex(years) / scale,
+                        color=color, alpha=0.25, lw=0)
+
+
+def population_components(indicators: pd.DataFrame) -> plt.Figure:
+    """Year-end population and its components (births, deaths, migration), 90 % bands over seeds."""
+    scenario = indicators.scenario.iloc[0]
+    n = indicators.seed.nunique()
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 7), sharex=True, constrained_layout=True)
+    _band(top, indicators, "population", "population (year end)", "tab:blue")
+    top.set_ylabel("wan (10,000 persons)")
+    top.set_title(f"Baotou resident population, {scenario} (mean and 90 % band over {n} seeds)")
+    for name, color in (("births", "tab:green"), ("deaths", "tab:red"), ("in_migration", "tab:purple"),
+                        ("out_migration", "tab:orange"), ("net_migration", "black")):
+        _band(bottom, indicators, name, name.replace("_", " "), color)
+    bottom.axhline(0, color="grey", lw=0.5)
+    bottom.set_ylabel("wan (10,000 persons) per year")
+    bottom.set_title("Components of change (first year: from the census month only)")
+    bottom.set_xlabel("year")
+    bottom.legend(ncol=3, fontsize=8)
+    return fig
+
+
+def pyramid(pyramids: pd.DataFrame) -> plt.Figure:
+    """Population pyramids by five-year age group, first and last month, mean over seeds."""
+    scenario = pyramids.scenario.iloc[0]
+    frame = pyramids.assign(group=np.minimum(pyramids.age // 5, 20))
+    mean = frame.groupby(["when", "date", "sex", "group", "seed"]).persons.sum().groupby(["when", "date", "sex", "group"]).mean()
+    fig, ax = plt.subplots(figsize=(8, 7), constrained_layout=True)
+    labels = [f"{5 * g}-{5 * g + 4}" for g in range(20)] + ["100+"]
+    for when, style in (("start", dict(color="lightgrey", edgecolor="grey")), ("end", dict(fill=False, edgecolor="black"))):
+        sub = mean.loc[when]
+        date = sub.index.get_level_values("date")[0]
+        males = sub.xs("male", level="sex").droplevel("date").reindex(range(21), fill_value=0) / WAN
+        females = sub.xs("female", level="sex").droplevel("date").reindex(range(21), fill_value=0) / WAN
+        ax.barh(range(21), -males.values, height=0.9, label=f"{date}", **style)
+        ax.barh(range(21), females.values, height=0.9, **style)
+    ax.set_yticks(range(21), labels, fontsize=7)
+    ax.axvline(0, color="black", lw=0.5)
+    ticks = ax.get_xticks()
+    ax.set_xticks(ticks, [f"{abs(t):g}" for t in ticks])
+    ax.set_xlabel("wan (10,000 persons): men left, women right")
+    ax.set_title(f"Baotou population pyramid, {scenario}: first and last month")
+    ax.legend()
+    return fig
+
+
+def save_run_figures(run_dir: Path, indicators: pd.DataFrame, pyramids: pd.DataFrame) -> list[Path]:
+    """Write the run's figures next to its tables."""
+    paths = []
+    for name, fig in (("population_components.png", population_components(indicators)), ("pyramid.png", pyramid(pyramids))):
+        path = Path(run_dir) / name
+        fig.savefig(path, dpi=120)
+        plt.close(fig)
+        paths.append(path)
+    return paths

@@ -1,0 +1,161 @@
+"""The population store: one row per person, held column-wise in numpy arrays.
+
+The schema is declared once in ``COLUMNS`` (dtype, default, meaning). Rows are appended for
+newcomers and newborns; people who die or leave are marked and dropped at the next
+``compact()``, which keeps row order. ``person_id`` is never reused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from model.categories import Area, Education, Kind, Origin, Role, Sex, Tenure
+
+
+@dataclass(frozen=True)
+class Column:
+    dtype: type
+    default: Any
+    meaning: str
+    category: type | None = None
+
+
+COLUMNS: dict[str, Column] = {
+    "person_id": Column(np.int64, -1, "unique, never reused"),
+    "alive": Column(np.bool_, True, "in Baotou and alive; False rows are dropped at compaction"),
+    "age_months": Column(np.int16, 0, "age in completed months"),
+    "sex": Column(np.int8, Sex.MALE, "sex", Sex),
+    "household_id": Column(np.int32, -1, "household the person lives in"),
+    "role": Column(np.int8, Role.HEAD, "role in the household", Role),
+    "hukou": Column(np.bool_, True, "holds Baotou hukou"),
+    "kind": Column(np.int8, Kind.RESIDENT, "migration type (dependents share the household's)", Kind),
+    "education": Column(np.int8, Education.PRIMARY_OR_LESS, "highest level completed", Education),
+    "employed": Column(np.bool_, False, "has a job"),
+    "income": Column(np.float32, 0.0, "labour income, yuan per year"),
+    "tenure": Column(np.int8, Tenure.OWN, "housing tenure of the household", Tenure),
+    "urban": Column(np.bool_, True, "lives in an urban place (census definition)"),
+    "area": Column(np.int8, Area.MAIN_URBAN, "main urban districts or county and banners", Area),
+    "origin": Column(np.int8, Origin.BAOTOU, "origin group of movers", Origin),
+    "months_in_baotou": Column(np.int16, 0, "months lived in Baotou"),
+    "social_insurance": Column(np.bool_, False, "contributes to social insurance now"),
+    "social_insurance_months": Column(np.int16, 0, "months of continuous social insurance (H3 needs 6)"),
+    "provident_fund": Column(np.bool_, False, "contributes to the housing provident fund now"),
+    "provident_fund_months": Column(np.int16, 0, "months of continuous provident-fund contributions (H3 needs 6)"),
+}
+
+
+class Person:
+    """A read-only look at one person as an agent, for teaching and debugging."""
+
+    def __init__(self, people: People, row: int) -> None:
+        self._values = {name: people.column(name)[row].item() for name in COLUMNS}
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def age(self) -> int:
+        return self._values["age_months"] // 12
+
+    def as_dict(self) -> dict[str, Any]:
+        """Attributes with categories shown by name."""
+        out = {}
+        for name, value in self._values.items():
+            category = COLUMNS[name].category
+            out[name] = category(value).name.lower() if category else value
+        return out
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{k}={v}" for k, v in self.as_dict().items() if k != "alive")
+        return f"Person({shown})"
+
+
+class People:
+    """Columnar store of persons. Columns are numpy views of length ``len(self)``."""
+
+    def __init__(self, capacity: int = 1024) -> None:
+        self._n = 0
+        self._data = {name: np.full(capacity, c.default, dtype=c.dtype) for name, c in COLUMNS.items()}
+        self.next_person_id = 0
+        self.next_household_id = 0
+
+    def __len__(self) -> int:
+        return self._n
+
+    def column(self, name: str) -> np.ndarray:
+        return self._data[name][: self._n]
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        if name in COLUMNS:
+            return self._data[name][: self._n]
+        raise AttributeError(name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # ``people.age_months += 1`` rebinds the attribute after the in-place add; write
+        # through to the column instead of shadowing it with a stale view.
+        if name in COLUMNS:
+            target = self._data[name][: self._n]
+            if not (isinstance(value, np.ndarray) and value.ctypes.data == target.ctypes.data):
+                target[...] = value
+            return
+        super().__setattr__(name, value)
+
+    @property
+    def n_alive(self) -> int:
+        return int(np.count_nonzero(self.column("alive")))
+
+    def add(self, count: int, **values: Any) -> slice:
+        """Append ``count`` people; unnamed columns take their defaults. Returns their rows."""
+        unknown = set(values) - set(COLUMNS)
+        if unknown:
+            raise KeyError(f"unknown columns {sorted(unknown)}")
+        need = self._n + count
+        capacity = len(self._data["person_id"])
+        if need > capacity:
+            new_capacity = max(need, int(capacity * 1.25) + 1024)
+            for name, col in COLUMNS.items():
+                grown = np.full(new_capacity, col.default, dtype=col.dtype)
+                grown[: self._n] = self._data[name][: self._n]
+                self._data[name] = grown
+        rows = slice(self._n, need)
+        for name, col in COLUMNS.items():
+            self._data[name][rows] = values.get(name, col.default)
+        self._data["person_id"][rows] = np.arange(self.next_person_id, self.next_person_id + count)
+        self._data["alive"][rows] = True
+        self.next_person_id += count
+        self._n = need
+        return rows
+
+    def new_household_ids(self, count: int) -> np.ndarray:
+        ids = np.arange(self.next_household_id, self.next_household_id + count, dtype=np.int32)
+        self.next_household_id += count
+        return ids
+
+    def compact(self) -> None:
+        """Drop rows no longer alive, keeping order (so person_id stays sorted)."""
+        keep = self.column("alive").copy()  # the loop below overwrites the column
+        kept = int(np.count_nonzero(keep))
+        if kept == self._n:
+            return
+        for name in COLUMNS:
+            self._data[name][:kept] = self._data[name][: self._n][keep]
+        self._n = kept
+
+    def row_of(self, person_id: int) -> int:
+        ids = self.column("person_id")
+        row = int(np.searchsorted(ids, person_id))
+        if row >= self._n or ids[row] != person_id:
+            raise KeyError(f"no person with id {person_id}")
+        return row
+
+    def person(self, person_id: int) -> Person:
+        return Person(self, self.row_of(person_id))
+
+    def age_years(self) -> np.ndarray:
+        return self.column("age_months") // 12

@@ -1,0 +1,107 @@
+"""Run directories under results/: the output contract, written atomically, never overwritten.
+
+``results/<run-id>/`` holds ``manifest.json`` (scenario content, seeds, scale, package version,
+git commit, start time, wall time, status), ``indicators.csv`` (``scenario,seed,year,indicator,
+value``, persons at full scale), ``pyramids.csv`` and the figures. Each seed's rows are written
+to ``seeds/`` as soon as that seed finishes, so an interrupted run keeps what it finished.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from model import __version__
+
+RESULTS_DIR = Path(__file__).resolve().parent.parent / "results"
+INDICATOR_COLUMNS = ["scenario", "seed", "year", "indicator", "value"]
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_csv(path: Path, frame: pd.DataFrame) -> None:
+    atomic_write_text(path, frame.to_csv(index=False))
+
+
+def git_commit() -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent, capture_output=True, text=True, timeout=10
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if out.returncode != 0:
+        return None
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=Path(__file__).parent,
+                           capture_output=True, text=True, timeout=10).stdout.strip()
+    return out.stdout.strip() + ("-dirty" if dirty else "")
+
+
+def new_run_dir(out: Path, name: str) -> Path:
+    """Create a fresh directory ``<out>/<name>-<timestamp>[-k]``; never reuses an existing one."""
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    for k in range(1000):
+        path = out / (f"{name}-{stamp}" + (f"-{k}" if k else ""))
+        try:
+            path.mkdir()  # fails if it exists: no run overwrites another
+            return path
+        except FileExistsError:
+            continue
+    raise RuntimeError(f"could not find a free run directory name under {out}")
+
+
+class RunWriter:
+    """Writes one run's files as it goes."""
+
+    def __init__(self, run_dir: Path, manifest: dict[str, Any]) -> None:
+        self.dir = run_dir
+        self.started = dt.datetime.now(dt.timezone.utc)
+        self.manifest = {
+            "package_version": __version__,
+            "git_commit": git_commit(),
+            "start_time": self.started.isoformat(timespec="seconds"),
+            "status": "running",
+            "seeds_finished": [],
+            **manifest,
+        }
+        self._write_manifest()
+
+    def _write_manifest(self) -> None:
+        atomic_write_text(self.dir / "manifest.json", json.dumps(self.manifest, indent=2, ensure_ascii=False, default=str) + "\n")
+
+    def seed_finished(self, seed: int, indicators: pd.DataFrame, pyramids: pd.DataFrame) -> None:
+        atomic_write_csv(self.dir / "seeds" / f"indicators-seed{seed}.csv", indicators[INDICATOR_COLUMNS])
+        atomic_write_csv(self.dir / "seeds" / f"pyramids-seed{seed}.csv", pyramids)
+        self.manifest["seeds_finished"].append(seed)
+        self._write_manifest()
+
+    def finish(self, indicators: pd.DataFrame, pyramids: pd.DataFrame, status: str = "complete") -> None:
+        atomic_write_csv(self.dir / "indicators.csv", indicators[INDICATOR_COLUMNS])
+        atomic_write_csv(self.dir / "pyramids.csv", pyramids)
+        self.manifest["status"] = status
+        self.manifest["wall_time_seconds"] = round((dt.datetime.now(dt.timezone.utc) - self.started).total_seconds(), 2)
+        self._write_manifest()
+
+
+def read_indicators(run_dir: Path) -> pd.DataFrame:
+    """The indicators of a run, in long form."""
+    return pd.read_csv(Path(run_dir) / "indicators.csv")

@@ -1,0 +1,88 @@
+"""Running a scenario over seeds and writing its results directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+from model import plots
+from model.categories import Sex
+from model.model import BaotouModel
+from model.results import RESULTS_DIR, RunWriter, new_run_dir
+from model.scenario import Scenario
+
+
+def run_seed(scenario: Scenario, seed: int, on_month=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One replicate: its indicators (long form) and its first and last population pyramids."""
+    model = BaotouModel(scenario, seed=seed)
+    model.run(on_month)
+    indicators = pd.DataFrame(model.indicators())
+    indicators.insert(0, "seed", seed)
+    indicators.insert(0, "scenario", scenario.name)
+    first_year, last_year = int(scenario.start[:4]), int(scenario.end[:4])
+    rows = []
+    for when, year in (("start", first_year), ("end", last_year)):
+        counts = model.pyramids[when]
+        for sex in Sex:
+            rows.append(pd.DataFrame({"when": when, "date": scenario.start if when == "start" else scenario.end,
+                                      "year": year, "sex": sex.name.lower(), "age": np.arange(counts.shape[1]),
+                                      "persons": counts[sex]}))
+    pyramids = pd.concat(rows, ignore_index=True)
+    pyramids.insert(0, "seed", seed)
+    pyramids.insert(0, "scenario", scenario.name)
+    return indicators, pyramids
+
+
+def run_scenario(scenario: Scenario, out: Path = RESULTS_DIR, progress: bool = True) -> Path:
+    """Run every seed of ``scenario``, writing results as they finish; returns the run directory."""
+    first_seed, n_seeds = scenario["run"]["seed"], scenario["run"]["seeds"]
+    seeds = list(range(first_seed, first_seed + n_seeds))
+    run_dir = new_run_dir(Path(out), scenario.name)
+    writer = RunWriter(run_dir, {"scenario": scenario.to_dict(), "seeds": seeds, "scale": scenario["run"]["scale"]})
+    bar = tqdm(total=scenario.months * n_seeds, unit="month", desc=scenario.name, disable=not progress, leave=False)
+    all_ind, all_pyr = [], []
+    try:
+        for seed in seeds:
+            bar.set_postfix(seed=seed)
+            indicators, pyramids = run_seed(scenario, seed, on_month=lambda: bar.update(1))
+            writer.seed_finished(seed, indicators, pyramids)
+            all_ind.append(indicators)
+            all_pyr.append(pyramids)
+    except BaseException:
+        if all_ind:
+            writer.finish(pd.concat(all_ind), pd.concat(all_pyr), status="interrupted")
+        raise
+    finally:
+        bar.close()
+    indicators, pyramids = pd.concat(all_ind, ignore_index=True), pd.concat(all_pyr, ignore_index=True)
+    writer.finish(indicators, pyramids)
+    plots.save_run_figures(run_dir, indicators, pyramids)
+    return run_dir
+
+
+def summary(indicators: pd.DataFrame, names=("population", "births", "deaths", "net_migration")) -> pd.DataFrame:
+    """Mean and 90 % interval over seeds, by year, for a few indicators (persons)."""
+    table = indicators[indicators.indicator.isin(names)]
+    grouped = table.groupby(["indicator", "year"]).value
+    out = pd.DataFrame({"mean": grouped.mean(), "p05": grouped.quantile(0.05), "p95": grouped.quantile(0.95)})
+    return out.reset_index()
+
+
+def format_summary(indicators: pd.DataFrame) -> str:
+    """A plain table: one row per year, mean [5 %, 95 %] over seeds."""
+    s = summary(indicators)
+    n_seeds = indicators.seed.nunique()
+    lines = []
+    header = f"{'year':>4}  " + "  ".join(f"{n:>30}" for n in ("population", "births", "deaths", "net_migration"))
+    lines.append(f"Persons at full scale; mean [5%, 95%] over {n_seeds} seed(s)")
+    lines.append(header)
+    for year, rows in s.groupby("year"):
+        cells = []
+        for name in ("population", "births", "deaths", "net_migration"):
+            r = rows[rows.indicator == name].iloc[0]
+            cells.append(f"{r['mean']:>12,.0f} [{r.p05:>,.0f}, {r.p95:>,.0f}]".rjust(30))
+        lines.append(f"{year:>4}  " + "  ".join(cells))
+    return "\n".join(lines)
