@@ -33,8 +33,10 @@ def main(argv: list[str] | None = None) -> int:
 
         try:
             scenario = load(args.scenario).with_overrides(
-                {"run": {"seeds": args.seeds, "seed": args.seed, "scale": args.scale},
-                 "period": {"start": args.start, "end": args.end}}
+                {
+                    "run": {"seeds": args.seeds, "seed": args.seed, "scale": args.scale},
+                    "period": {"start": args.start, "end": args.end},
+                }
             )
         except ScenarioError as err:
             print(f"error: {err}", file=sys.stderr)
@@ -44,8 +46,10 @@ def main(argv: list[str] | None = None) -> int:
         from model.results import read_indicators
 
         print(format_summary(read_indicators(run_dir)))
-        print(f"\n{scenario.name}: {scenario['run']['seeds']} seed(s) at scale {scenario['run']['scale']} "
-              f"in {time.perf_counter() - began:.1f} s -> {run_dir}")
+        print(
+            f"\n{scenario.name}: {scenario['run']['seeds']} seed(s) at scale {scenario['run']['scale']} "
+            f"in {time.perf_counter() - began:.1f} s -> {run_dir}"
+        )
     return 0
 
 

@@ -27,7 +27,9 @@ class Projection:
     age_groups: list[np.ndarray]  # persons aged 0-14, 15-64, 65+ at the end of each year
 
 
-def counts_by_month_of_age(age_months: np.ndarray, sex: np.ndarray, rates: MonthlyRates, weight: float = 1.0) -> np.ndarray:
+def counts_by_month_of_age(
+    age_months: np.ndarray, sex: np.ndarray, rates: MonthlyRates, weight: float = 1.0
+) -> np.ndarray:
     """Persons by [sex, month of age], with the open age group in the last cell."""
     cells = (rates.max_age + 1) * 12
     counts = np.zeros((len(Sex), cells))

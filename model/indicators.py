@@ -48,20 +48,28 @@ def _sex_ratio(model: BaotouModel) -> float:
 
 
 INDICATORS: dict[str, Indicator] = {
-    "population": Indicator("persons", "resident population at the end of the year", lambda m: m.people.n_alive * m.weight),
+    "population": Indicator(
+        "persons", "resident population at the end of the year", lambda m: m.people.n_alive * m.weight
+    ),
     "births": Indicator("persons", "live births in the year", _flow("births")),
     "deaths": Indicator("persons", "deaths in the year", _flow("deaths")),
     "in_migration": Indicator("persons", "people who moved to Baotou in the year", _flow("in_migration")),
     "out_migration": Indicator("persons", "people who left Baotou in the year", _flow("out_migration")),
     "net_migration": Indicator(
-        "persons", "in_migration - out_migration", lambda m: (m.flows["in_migration"] - m.flows["out_migration"]) * m.weight
+        "persons",
+        "in_migration - out_migration",
+        lambda m: (m.flows["in_migration"] - m.flows["out_migration"]) * m.weight,
     ),
     "share_0_14": Indicator("percent", "share of the population aged 0-14", _age_share(0, 15)),
     "share_15_64": Indicator("percent", "share aged 15-64", _age_share(15, 65)),
     "share_65plus": Indicator("percent", "share aged 65 and over", _age_share(65, 10_000)),
     "sex_ratio": Indicator("males per 100 females", "sex ratio of the population", _sex_ratio),
-    "non_hukou_share": Indicator("percent", "share without Baotou hukou", lambda m: _share(m, lambda x: ~x.people.hukou)),
-    "urbanization_rate": Indicator("percent", "share living in urban places", lambda m: _share(m, lambda x: x.people.urban)),
+    "non_hukou_share": Indicator(
+        "percent", "share without Baotou hukou", lambda m: _share(m, lambda x: ~x.people.hukou)
+    ),
+    "urbanization_rate": Indicator(
+        "percent", "share living in urban places", lambda m: _share(m, lambda x: x.people.urban)
+    ),
     "months": Indicator("months", "months of the year that were simulated", lambda m: m.flows["months"]),
 }
 

@@ -20,8 +20,14 @@ def _band(ax, frame: pd.DataFrame, name: str, label: str, color: str, scale: flo
     mean = rows.mean().reindex(years) / scale
     ax.plot(years, mean, color=color, label=label, lw=2)
     if frame.seed.nunique() > 1:
-        ax.fill_between(years, rows.quantile(0.05).reindex(years) / scale, rows.quantile(0.95).reindex(years) / scale,
-                        color=color, alpha=0.25, lw=0)
+        ax.fill_between(
+            years,
+            rows.quantile(0.05).reindex(years) / scale,
+            rows.quantile(0.95).reindex(years) / scale,
+            color=color,
+            alpha=0.25,
+            lw=0,
+        )
 
 
 def population_components(indicators: pd.DataFrame) -> plt.Figure:
@@ -32,8 +38,13 @@ def population_components(indicators: pd.DataFrame) -> plt.Figure:
     _band(top, indicators, "population", "population (year end)", "tab:blue")
     top.set_ylabel("wan (10,000 persons)")
     top.set_title(f"Baotou resident population, {scenario} (mean and 90 % band over {n} seeds)")
-    for name, color in (("births", "tab:green"), ("deaths", "tab:red"), ("in_migration", "tab:purple"),
-                        ("out_migration", "tab:orange"), ("net_migration", "black")):
+    for name, color in (
+        ("births", "tab:green"),
+        ("deaths", "tab:red"),
+        ("in_migration", "tab:purple"),
+        ("out_migration", "tab:orange"),
+        ("net_migration", "black"),
+    ):
         _band(bottom, indicators, name, name.replace("_", " "), color)
     bottom.axhline(0, color="grey", lw=0.5)
     bottom.set_ylabel("wan (10,000 persons) per year")
@@ -47,10 +58,18 @@ def pyramid(pyramids: pd.DataFrame) -> plt.Figure:
     """Population pyramids by five-year age group, first and last month, mean over seeds."""
     scenario = pyramids.scenario.iloc[0]
     frame = pyramids.assign(group=np.minimum(pyramids.age // 5, 20))
-    mean = frame.groupby(["when", "date", "sex", "group", "seed"]).persons.sum().groupby(["when", "date", "sex", "group"]).mean()
+    mean = (
+        frame.groupby(["when", "date", "sex", "group", "seed"])
+        .persons.sum()
+        .groupby(["when", "date", "sex", "group"])
+        .mean()
+    )
     fig, ax = plt.subplots(figsize=(8, 7), constrained_layout=True)
     labels = [f"{5 * g}-{5 * g + 4}" for g in range(20)] + ["100+"]
-    for when, style in (("start", dict(color="lightgrey", edgecolor="grey")), ("end", dict(fill=False, edgecolor="black"))):
+    for when, style in (
+        ("start", dict(color="lightgrey", edgecolor="grey")),
+        ("end", dict(fill=False, edgecolor="black")),
+    ):
         sub = mean.loc[when]
         date = sub.index.get_level_values("date")[0]
         males = sub.xs("male", level="sex").droplevel("date").reindex(range(21), fill_value=0) / WAN
@@ -70,7 +89,10 @@ def pyramid(pyramids: pd.DataFrame) -> plt.Figure:
 def save_run_figures(run_dir: Path, indicators: pd.DataFrame, pyramids: pd.DataFrame) -> list[Path]:
     """Write the run's figures next to its tables."""
     paths = []
-    for name, fig in (("population_components.png", population_components(indicators)), ("pyramid.png", pyramid(pyramids))):
+    for name, fig in (
+        ("population_components.png", population_components(indicators)),
+        ("pyramid.png", pyramid(pyramids)),
+    ):
         path = Path(run_dir) / name
         fig.savefig(path, dpi=120)
         plt.close(fig)

@@ -50,8 +50,13 @@ def git_commit() -> str | None:
         return None
     if out.returncode != 0:
         return None
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=Path(__file__).parent,
-                           capture_output=True, text=True, timeout=10).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"],
+        cwd=Path(__file__).parent,
+        capture_output=True,
+        text=True,
+        timeout=10,
+    ).stdout.strip()
     return out.stdout.strip() + ("-dirty" if dirty else "")
 
 
@@ -74,7 +79,7 @@ class RunWriter:
 
     def __init__(self, run_dir: Path, manifest: dict[str, Any]) -> None:
         self.dir = run_dir
-        self.started = dt.datetime.now(dt.timezone.utc)
+        self.started = dt.datetime.now(dt.UTC)
         self.manifest = {
             "package_version": __version__,
             "git_commit": git_commit(),
@@ -86,7 +91,9 @@ class RunWriter:
         self._write_manifest()
 
     def _write_manifest(self) -> None:
-        atomic_write_text(self.dir / "manifest.json", json.dumps(self.manifest, indent=2, ensure_ascii=False, default=str) + "\n")
+        atomic_write_text(
+            self.dir / "manifest.json", json.dumps(self.manifest, indent=2, ensure_ascii=False, default=str) + "\n"
+        )
 
     def seed_finished(self, seed: int, indicators: pd.DataFrame, pyramids: pd.DataFrame) -> None:
         atomic_write_csv(self.dir / "seeds" / f"indicators-seed{seed}.csv", indicators[INDICATOR_COLUMNS])
@@ -98,7 +105,7 @@ class RunWriter:
         atomic_write_csv(self.dir / "indicators.csv", indicators[INDICATOR_COLUMNS])
         atomic_write_csv(self.dir / "pyramids.csv", pyramids)
         self.manifest["status"] = status
-        self.manifest["wall_time_seconds"] = round((dt.datetime.now(dt.timezone.utc) - self.started).total_seconds(), 2)
+        self.manifest["wall_time_seconds"] = round((dt.datetime.now(dt.UTC) - self.started).total_seconds(), 2)
         self._write_manifest()
 
 

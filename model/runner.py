@@ -27,9 +27,18 @@ def run_seed(scenario: Scenario, seed: int, on_month=None) -> tuple[pd.DataFrame
     for when, year in (("start", first_year), ("end", last_year)):
         counts = model.pyramids[when]
         for sex in Sex:
-            rows.append(pd.DataFrame({"when": when, "date": scenario.start if when == "start" else scenario.end,
-                                      "year": year, "sex": sex.name.lower(), "age": np.arange(counts.shape[1]),
-                                      "persons": counts[sex]}))
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "when": when,
+                        "date": scenario.start if when == "start" else scenario.end,
+                        "year": year,
+                        "sex": sex.name.lower(),
+                        "age": np.arange(counts.shape[1]),
+                        "persons": counts[sex],
+                    }
+                )
+            )
     pyramids = pd.concat(rows, ignore_index=True)
     pyramids.insert(0, "seed", seed)
     pyramids.insert(0, "scenario", scenario.name)

@@ -68,7 +68,9 @@ SCHEMA: dict[str, dict[str, Key]] = {
     "demography": {
         "tfr": Key(float, "total fertility rate", _demography_default("tfr"), 0.0, 8.0, "children per woman"),
         "e0_male": Key(float, "male life expectancy at birth", _demography_default("e0_male"), 30.0, 100.0, "years"),
-        "e0_female": Key(float, "female life expectancy at birth", _demography_default("e0_female"), 30.0, 100.0, "years"),
+        "e0_female": Key(
+            float, "female life expectancy at birth", _demography_default("e0_female"), 30.0, 100.0, "years"
+        ),
         "srb": Key(float, "sex ratio at birth", _demography_default("srb"), 80.0, 130.0, "males per 100 females"),
     },
 }
@@ -112,7 +114,12 @@ class Scenario:
         return Scenario(self.name, self.path, validate(merged, origin), self.chain)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "path": str(self.path) if self.path else None, "extends_chain": self.chain, **self.values}
+        return {
+            "name": self.name,
+            "path": str(self.path) if self.path else None,
+            "extends_chain": self.chain,
+            **self.values,
+        }
 
 
 def _suggest(word: str, options: list[str]) -> str:
@@ -147,10 +154,13 @@ def validate(raw: dict[str, Any], origin: str) -> dict[str, dict[str, Any]]:
             out.setdefault(section, {}).setdefault(key, spec.default)
     start, end = out["period"]["start"], out["period"]["end"]
     if month_index(end) < month_index(start):
-        raise ScenarioError(f"{origin}: key 'period.end' ({end}) is before 'period.start' ({start}); end must be on or after start")
+        raise ScenarioError(
+            f"{origin}: key 'period.end' ({end}) is before 'period.start' ({start}); end must be on or after start"
+        )
     if start != CENSUS_MONTH:
         raise ScenarioError(
-            f"{origin}: key 'period.start' is {start}; runs start from the census population, so the allowed start is {CENSUS_MONTH}"
+            f"{origin}: key 'period.start' is {start}; runs start from the census population, "
+            f"so the allowed start is {CENSUS_MONTH}"
         )
     if out["scenario"]["name"] is None:
         raise ScenarioError(f"{origin}: key 'scenario.name' is missing; give the scenario a short name")

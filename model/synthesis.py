@@ -162,7 +162,9 @@ def synthesize(scale: float, demography: dict, rng: np.random.Generator) -> tupl
     )
     tenure = np.where(is_student, Tenure.DORMITORY, household_tenure[household]).astype(np.int8)
 
-    main_share = min(1.0, pop["main_urban_area_population"]["value"] / (total * pop["urbanization_rate"]["value"] / 100))
+    main_share = min(
+        1.0, pop["main_urban_area_population"]["value"] / (total * pop["urbanization_rate"]["value"] / 100)
+    )
     household_main = rng.random(n_households) < main_share
     area = np.where(urban & household_main[household], Area.MAIN_URBAN, Area.OUTER).astype(np.int8)
 

@@ -1,0 +1,52 @@
+"""The columnar population store."""
+
+import numpy as np
+import pytest
+
+from model.categories import Kind, Sex
+from model.population import COLUMNS, People
+
+
+def test_add_fills_defaults_and_gives_new_ids():
+    people = People(capacity=2)
+    people.add(3, sex=Sex.FEMALE, age_months=[0, 12, 24])
+    people.add(2, kind=Kind.TALENT)
+    assert len(people) == 5
+    assert list(people.person_id) == [0, 1, 2, 3, 4]
+    assert list(people.sex) == [Sex.FEMALE] * 3 + [COLUMNS["sex"].default] * 2
+    assert list(people.kind[3:]) == [Kind.TALENT, Kind.TALENT]
+
+
+def test_compact_drops_the_dead_keeps_order_and_never_reuses_ids():
+    people = People()
+    people.add(5, age_months=np.arange(5))
+    people.alive[[1, 3]] = False
+    people.compact()
+    assert list(people.person_id) == [0, 2, 4]
+    assert list(people.age_months) == [0, 2, 4]
+    people.add(1)
+    assert people.person_id[-1] == 5
+
+
+def test_in_place_update_through_attribute_writes_the_column():
+    people = People()
+    people.add(3)
+    people.age_months += 5
+    people.add(1)  # a stale view would now be shorter than the column
+    assert list(people.age_months) == [5, 5, 5, 0]
+
+
+def test_person_view_names_categories():
+    people = People()
+    people.add(2, sex=[Sex.MALE, Sex.FEMALE], age_months=[30 * 12 + 4, 0], kind=[Kind.MIGRANT_WORKER, Kind.RESIDENT])
+    person = people.person(0)
+    assert person.age == 30
+    assert person.as_dict()["kind"] == "migrant_worker"
+    assert "sex=male" in repr(person)
+    with pytest.raises(KeyError):
+        people.person(99)
+
+
+def test_unknown_column_is_refused():
+    with pytest.raises(KeyError, match="unknown columns"):
+        People().add(1, salary=3)

@@ -1,0 +1,107 @@
+"""Runs: the output contract, reproducibility, accounting, never overwriting, nothing lost."""
+
+import gc
+import json
+import weakref
+
+import pandas as pd
+import pytest
+
+from model import runner
+from model.cli import main
+from model.indicators import INDICATORS
+from model.model import BaotouModel
+from model.results import INDICATOR_COLUMNS
+
+
+def _wide(indicators: pd.DataFrame) -> pd.DataFrame:
+    return indicators.pivot_table(index=["seed", "year"], columns="indicator", values="value")
+
+
+def test_cli_run_writes_the_output_contract(tmp_path, capsys):
+    code = main(
+        ["run", "baseline", "--seeds", "2", "--scale", "0.002", "--end", "2022-12", "--out", str(tmp_path), "--quiet"]
+    )
+    assert code == 0
+    (run_dir,) = tmp_path.iterdir()
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    for key in ("scenario", "seeds", "scale", "package_version", "git_commit", "start_time", "wall_time_seconds"):
+        assert key in manifest
+    assert manifest["status"] == "complete" and manifest["seeds"] == [0, 1] and manifest["scale"] == 0.002
+    assert manifest["scenario"]["period"]["end"] == "2022-12"
+    table = pd.read_csv(run_dir / "indicators.csv")
+    assert list(table.columns) == INDICATOR_COLUMNS
+    assert set(INDICATORS) <= set(table.indicator)
+    assert sorted(table.year.unique()) == [2020, 2021, 2022]
+    start = table[table.indicator == "population_start"].value
+    assert start.tolist() == pytest.approx([2_709_378, 2_709_378])
+    for figure in ("population_components.png", "pyramid.png"):
+        assert (run_dir / figure).stat().st_size > 10_000
+    out = capsys.readouterr().out
+    assert "population" in out and "2022" in out and str(run_dir) in out
+
+
+def test_bad_scenario_exits_with_one_clear_line(tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[scenario]\nname = "bad"\n[run]\nscale = -1.0\n')
+    assert main(["run", str(bad), "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "bad.toml" in err and "run.scale" in err
+    assert not (tmp_path / "r").exists()
+
+
+def test_runs_never_overwrite_each_other(tmp_path, small_baseline):
+    scenario = small_baseline(end="2020-12")
+    first = runner.run_scenario(scenario, tmp_path, progress=False)
+    second = runner.run_scenario(scenario, tmp_path, progress=False)
+    assert first != second and first.exists() and second.exists()
+
+
+def test_same_seed_same_numbers_different_seed_different_numbers(small_baseline):
+    scenario = small_baseline()
+    a, _ = runner.run_seed(scenario, 7)
+    b, _ = runner.run_seed(scenario, 7)
+    c, _ = runner.run_seed(scenario, 8)
+    pd.testing.assert_frame_equal(a, b)
+    assert not _wide(a).equals(_wide(c).rename(index={8: 7}))
+
+
+def test_accounting_identity_holds_every_year(small_baseline):
+    indicators, _ = runner.run_seed(small_baseline(end="2026-12"), 1)
+    wide = _wide(indicators).loc[1]
+    previous = wide.population_start.dropna().iloc[0]
+    for _, row in wide.iterrows():
+        change = row.population - previous
+        assert change == pytest.approx(row.births - row.deaths + row.in_migration - row.out_migration, abs=1e-6)
+        previous = row.population
+
+
+def test_interrupted_run_keeps_finished_seeds(tmp_path, small_baseline, monkeypatch):
+    real = runner.run_seed
+
+    def fail_on_second(scenario, seed, on_month=None):
+        if seed == 1:
+            raise KeyboardInterrupt
+        return real(scenario, seed, on_month)
+
+    monkeypatch.setattr(runner, "run_seed", fail_on_second)
+    with pytest.raises(KeyboardInterrupt):
+        runner.run_scenario(small_baseline(seeds=2, end="2021-12"), tmp_path, progress=False)
+    (run_dir,) = tmp_path.iterdir()
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    assert manifest["status"] == "interrupted" and manifest["seeds_finished"] == [0]
+    assert set(pd.read_csv(run_dir / "seeds" / "indicators-seed0.csv").seed) == {0}
+    assert set(pd.read_csv(run_dir / "indicators.csv").seed) == {0}
+    assert not list(run_dir.rglob("*.tmp"))
+
+
+def test_person_view_and_model_is_garbage_collected(small_baseline):
+    model = BaotouModel(small_baseline(end="2021-01"), seed=0)
+    person_id = int(model.people.person_id[10])
+    person = model.person(person_id)
+    assert person.person_id == person_id and 0 <= person.age <= 110
+    model.run()
+    ref = weakref.ref(model)
+    del model
+    gc.collect()
+    assert ref() is None
