@@ -23,11 +23,17 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--end", help="last month YYYY-MM (overrides period.end)")
     run.add_argument("--out", type=Path, default=RESULTS_DIR, help="directory for run directories (default results/)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    sub.add_parser("docs", help="regenerate the reference pages in docs/ from the schema and data files")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "docs":
+        from model.docs import write_all
+
+        for path in write_all():
+            print(f"wrote {path}")
     if args.command == "run":
         from model.runner import format_summary, run_scenario  # heavy imports only when running
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import time
+from collections import defaultdict
+
 import mesa
 import numpy as np
 
@@ -46,6 +49,7 @@ class BaotouModel(mesa.Model):
         reporters = {name: ind.compute for name, ind in INDICATORS.items()}
         self.datacollector = mesa.DataCollector(model_reporters={"year": lambda m: m.year, **reporters})
         self.pyramids = {"start": self.age_sex_counts()}
+        self.stage_seconds: dict[str, float] = defaultdict(float)  # where the time goes, for benchmarks
 
     @property
     def year(self) -> int:
@@ -57,16 +61,23 @@ class BaotouModel(mesa.Model):
 
     def step(self) -> None:
         """One month; see the class docstring for the stage order."""
-        people = self.people
+        people, clock = self.people, time.perf_counter
+        t0 = clock()
         age = demography.capped_age(people, self.rates)
         self.flows["deaths"] += demography.deaths(people, age, self.rates, self.streams["deaths"])
+        t1 = clock()
         self.flows["births"] += demography.births(people, age, self.rates, self.streams["births"])
+        t2 = clock()
         demography.age_one_month(people)
         self.flows["months"] += 1
+        t3 = clock()
         if self.calendar_month == 12 or self.month == self.last_month:
             self.datacollector.collect(self)
             self.flows = dict.fromkeys(FLOWS, 0)
             people.compact()
+        t4 = clock()
+        for stage, seconds in (("deaths", t1 - t0), ("births", t2 - t1), ("ageing", t3 - t2), ("calendar", t4 - t3)):
+            self.stage_seconds[stage] += seconds
         if self.month == self.last_month:
             self.pyramids["end"] = self.age_sex_counts()
             self.running = False

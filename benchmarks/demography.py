@@ -1,0 +1,50 @@
+"""Benchmark: the full-scale city (2.7 M people), 2020-11 -> 2035-12, demography only.
+
+Prints wall time, microseconds per person-year, peak memory and where the time goes. It
+records figures; it asserts nothing. Run: ``make bench`` or
+``.venv/bin/python benchmarks/demography.py [--scale S] [--seed N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import time
+
+from model.model import BaotouModel
+from model.scenario import load
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    scenario = load("baseline").with_overrides({"run": {"scale": args.scale, "seeds": 1}})
+    before = peak_rss_mb()
+    t0 = time.perf_counter()
+    model = BaotouModel(scenario, seed=args.seed)
+    t1 = time.perf_counter()
+    model.run()
+    t2 = time.perf_counter()
+    table = model.datacollector.get_model_vars_dataframe()
+    person_years = (table.population.mean() / model.weight) * scenario.months / 12  # agent-years
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"scale {args.scale}: {model.population_start / model.weight:,.0f} agents, {scenario.start} -> {scenario.end}")
+    print(f"synthesis      {t1 - t0:8.2f} s")
+    print(f"simulation     {t2 - t1:8.2f} s   ({scenario.months} monthly steps)")
+    for stage, seconds in model.stage_seconds.items():
+        print(f"  {stage:<12} {seconds:8.2f} s")
+    print(f"total          {t2 - t0:8.2f} s")
+    print(f"per person-year {1e6 * (t2 - t1) / person_years:7.3f} us (simulation only; {person_years:,.0f} agent-years)")
+    print(f"peak memory    {peak_rss_mb():8.0f} MB (interpreter and imports: {before:.0f} MB)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,28 @@
+"""Generated reference pages are up to date; the README's commands exist."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from model.docs import DOCS_DIR, PAGES
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_generated_page_is_current(name):
+    committed = (DOCS_DIR / name).read_text(encoding="utf-8")
+    assert committed == PAGES[name](), f"docs/{name} is stale: run `python -m model docs`"
+
+
+def test_readme_commands_are_make_targets():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    for target in re.findall(r"^make (\w+)$", readme, flags=re.M):
+        assert re.search(rf"^{target}:", makefile, flags=re.M), target
+    assert "make run" in readme and "make test" in readme
+
+
+def test_ci_runs_the_readme_test_command():
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
