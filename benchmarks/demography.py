@@ -35,14 +35,20 @@ def main() -> None:
     t2 = time.perf_counter()
     table = model.datacollector.get_model_vars_dataframe()
     person_years = (table.population.mean() / model.weight) * scenario.months / 12  # agent-years
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    print(f"scale {args.scale}: {model.population_start / model.weight:,.0f} agents, {scenario.start} -> {scenario.end}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    print(
+        f"scale {args.scale}: {model.population_start / model.weight:,.0f} agents, {scenario.start} -> {scenario.end}"
+    )
     print(f"synthesis      {t1 - t0:8.2f} s")
     print(f"simulation     {t2 - t1:8.2f} s   ({scenario.months} monthly steps)")
     for stage, seconds in model.stage_seconds.items():
         print(f"  {stage:<12} {seconds:8.2f} s")
     print(f"total          {t2 - t0:8.2f} s")
-    print(f"per person-year {1e6 * (t2 - t1) / person_years:7.3f} us (simulation only; {person_years:,.0f} agent-years)")
+    print(
+        f"per person-year {1e6 * (t2 - t1) / person_years:7.3f} us (simulation only; {person_years:,.0f} agent-years)"
+    )
     print(f"peak memory    {peak_rss_mb():8.0f} MB (interpreter and imports: {before:.0f} MB)")
 
 

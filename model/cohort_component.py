@@ -45,8 +45,8 @@ def project(counts: np.ndarray, rates: MonthlyRates, start_month: int, months: i
     n = counts.astype(float).copy()
     cells = n.shape[1]
     age_year = np.minimum(np.arange(cells) // 12, rates.max_age)
-    q = rates.death.astype(float)[:, age_year]
-    fertility = rates.birth[age_year]
+    q = -np.expm1(-rates.death.astype(float))[:, age_year]
+    fertility = -np.expm1(-rates.birth.astype(float))[age_year]
     group = np.digitize(np.arange(cells) // 12, [15, 65])
     out = Projection([], [], [], [], [])
     births_year = deaths_year = 0.0

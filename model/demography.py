@@ -1,6 +1,9 @@
 """Monthly demographic events on the population store: deaths, births, ageing.
 
-Rates come from ``model.schedules``; each event draws from its own random stream.
+Deaths and births use event-time clocks: each person carries an Exp(1) exposure that the
+month's hazard uses up; the event happens when it runs out. This is exact for hazards constant
+within a month, costs no random draw per person per month, and gives each person the same
+draws whatever happens to others (common random numbers).
 """
 
 from __future__ import annotations
@@ -9,45 +12,53 @@ import numpy as np
 
 from model.categories import Education, Role, Sex
 from model.population import People
+from model.rng import derive_keys, exponential, salt, uniform
 from model.schedules import MonthlyRates
 
-
-def deaths(people: People, age: np.ndarray, rates: MonthlyRates, rng: np.random.Generator) -> int:
-    """Each living person dies this month with the probability of their sex and age.
-
-    ``age`` is completed years, capped at the open age group (``capped_age``).
-    """
-    p = rates.death[people.sex, age]
-    die = (rng.random(len(people), dtype=np.float32) < p) & people.alive
-    people.alive[die] = False
-    return int(np.count_nonzero(die))
-
-
-def births(people: People, age: np.ndarray, rates: MonthlyRates, rng: np.random.Generator) -> int:
-    """Women give birth with their age's monthly rate; each baby joins its mother's household."""
-    fertile_ages = np.flatnonzero(rates.birth > 0)
-    candidates = np.flatnonzero(
-        people.alive & (people.sex == Sex.FEMALE) & (age >= fertile_ages[0]) & (age <= fertile_ages[-1])
-    )
-    p = rates.birth[age[candidates]]
-    mothers = candidates[rng.random(candidates.size) < p]
-    n = mothers.size
-    if n:
-        sex = np.where(rng.random(n) < rates.male_share_of_births, Sex.MALE, Sex.FEMALE)
-        inherited = ("household_id", "hukou", "kind", "tenure", "urban", "area", "origin")
-        people.add(
-            n,
-            sex=sex,
-            role=Role.CHILD,
-            education=Education.PRIMARY_OR_LESS,
-            **{name: people.column(name)[mothers] for name in inherited},
-        )
-    return n
+INHERITED_AT_BIRTH = ("household_id", "hukou", "kind", "tenure", "urban", "area", "origin")
 
 
 def capped_age(people: People, rates: MonthlyRates) -> np.ndarray:
     """Completed years of age, with the open age group at ``rates.max_age``."""
     return np.minimum(people.age_years(), rates.max_age)
+
+
+def deaths(people: People, age: np.ndarray, rates: MonthlyRates) -> np.ndarray:
+    """Rows of the people who die this month (they are marked not alive)."""
+    clock = people.death_clock
+    clock -= rates.death[people.sex, age]
+    die = np.flatnonzero((clock <= 0) & people.alive)
+    people.alive[die] = False
+    return die
+
+
+def births(
+    people: People, age: np.ndarray, rates: MonthlyRates, seed: int, month: int, fertility_multiplier: float = 1.0
+) -> int:
+    """Women give birth when their birth clock runs out; each baby joins its mother's household."""
+    fertile = np.flatnonzero(rates.birth > 0)
+    women = np.flatnonzero((age >= fertile[0]) & (age <= fertile[-1]) & (people.sex == Sex.FEMALE) & people.alive)
+    clock = people.birth_clock
+    clock[women] -= rates.birth[age[women]] * np.float32(fertility_multiplier)
+    mothers = women[clock[women] <= 0]
+    n = mothers.size
+    if n == 0:
+        return 0
+    mother_keys = people.key[mothers]
+    clock[mothers] = exponential(mother_keys, seed, "birth_clock", month)
+    keys = derive_keys(mother_keys, salt(seed, "newborn", month))
+    male = uniform(keys, seed, "sex_at_birth") < rates.male_share_of_births
+    people.add(
+        n,
+        key=keys,
+        sex=np.where(male, Sex.MALE, Sex.FEMALE),
+        role=Role.CHILD,
+        education=Education.PRIMARY_OR_LESS,
+        death_clock=exponential(keys, seed, "death_clock"),
+        birth_clock=exponential(keys, seed, "birth_clock"),
+        **{name: people.column(name)[mothers] for name in INHERITED_AT_BIRTH},
+    )
+    return n
 
 
 def age_one_month(people: People) -> None:

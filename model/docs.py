@@ -42,15 +42,26 @@ def outputs() -> str:
     lines += [f"| `{name}` | {ind.unit} | {_cell(ind.meaning)} |" for name, ind in INDICATORS.items()]
     lines += ["\n## Person attributes\n", "| column | type | meaning |", "|---|---|---|"]
     for name, col in COLUMNS.items():
-        kind = col.category.__name__ + ": " + ", ".join(c.name.lower() for c in col.category) if col.category else col.dtype.__name__
+        kind = (
+            col.category.__name__ + ": " + ", ".join(c.name.lower() for c in col.category)
+            if col.category
+            else col.dtype.__name__
+        )
         lines.append(f"| `{name}` | {_cell(kind)} | {_cell(col.meaning)} |")
     return "\n".join(lines) + "\n"
 
 
 def parameters() -> str:
-    lines = [HEADER + "# Input parameters\n", "Every number in `model/data/*.toml`, with its unit and its source or assumption.\n"]
+    lines = [
+        HEADER + "# Input parameters\n",
+        "Every number in `model/data/*.toml`, with its unit and its source or assumption.\n",
+    ]
     for name in ("demography", "population"):
-        lines += [f"\n## model/data/{name}.toml\n", "| key | value | unit | source or assumption |", "|---|---|---|---|"]
+        lines += [
+            f"\n## model/data/{name}.toml\n",
+            "| key | value | unit | source or assumption |",
+            "|---|---|---|---|",
+        ]
         for key, entry in params.load(name).items():
             basis = f"source: {entry['source']}" if "source" in entry else f"**assumption**: {entry['assumption']}"
             lines.append(f"| `{key}` | {_cell(entry['value'])} | {_cell(entry['unit'])} | {_cell(basis)} |")

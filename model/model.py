@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import time
 from collections import defaultdict
+from collections.abc import Callable
 
 import mesa
 import numpy as np
@@ -24,8 +23,8 @@ class BaotouModel(mesa.Model):
 
     ``step()`` runs these stages in this order:
 
-    1. deaths (stream ``deaths``)
-    2. births, babies joining their mother's household (streams ``births``)
+    1. deaths (each person's death clock)
+    2. births, babies joining their mother's household (each woman's birth clock)
     3. ageing: age, months in Baotou, months of continuous contributions
     4. calendar: in December the year's indicators are recorded and the dead are dropped
 
@@ -41,7 +40,7 @@ class BaotouModel(mesa.Model):
         demo = scenario["demography"]
         self.rates = MonthlyRates.from_levels(demo["tfr"], demo["e0_male"], demo["e0_female"], demo["srb"])
         self.people: People
-        self.people, self.weight = synthesize(scenario["run"]["scale"], demo, self.streams["synthesis"])
+        self.people, self.weight = synthesize(scenario["run"]["scale"], demo, self.streams["synthesis"], seed)
         self.month = month_index(scenario.start)  # months since year 0 of the month being simulated
         self.last_month = month_index(scenario.end)
         self.population_start = self.people.n_alive * self.weight
@@ -64,9 +63,9 @@ class BaotouModel(mesa.Model):
         people, clock = self.people, time.perf_counter
         t0 = clock()
         age = demography.capped_age(people, self.rates)
-        self.flows["deaths"] += demography.deaths(people, age, self.rates, self.streams["deaths"])
+        self.flows["deaths"] += demography.deaths(people, age, self.rates).size
         t1 = clock()
-        self.flows["births"] += demography.births(people, age, self.rates, self.streams["births"])
+        self.flows["births"] += demography.births(people, age, self.rates, self.seed, self.month)
         t2 = clock()
         demography.age_one_month(people)
         self.flows["months"] += 1

@@ -24,7 +24,8 @@ class Column:
 
 
 COLUMNS: dict[str, Column] = {
-    "person_id": Column(np.int64, -1, "unique, never reused"),
+    "person_id": Column(np.int64, -1, "unique, never reused; in order of creation"),
+    "key": Column(np.uint64, 0, "identity for random draws, the same in every scenario run with the same seed"),
     "alive": Column(np.bool_, True, "in Baotou and alive; False rows are dropped at compaction"),
     "age_months": Column(np.int16, 0, "age in completed months"),
     "sex": Column(np.int8, Sex.MALE, "sex", Sex),
@@ -44,6 +45,8 @@ COLUMNS: dict[str, Column] = {
     "social_insurance_months": Column(np.int16, 0, "months of continuous social insurance (H3 needs 6)"),
     "provident_fund": Column(np.bool_, False, "contributes to the housing provident fund now"),
     "provident_fund_months": Column(np.int16, 0, "months of continuous provident-fund contributions (H3 needs 6)"),
+    "death_clock": Column(np.float32, 1.0, "remaining Exp(1) exposure before death (event-time draw)"),
+    "birth_clock": Column(np.float32, 1.0, "remaining Exp(1) exposure before the next birth (women)"),
 }
 
 

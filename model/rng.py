@@ -1,7 +1,14 @@
-"""Named random streams: each kind of decision draws from its own generator.
+"""Random numbers that keep common random numbers between scenarios.
 
-A stream is seeded from the run's seed and the stream's name, so adding a stream or switching
-a measure on does not change the draws of any other stream (common random numbers).
+Two kinds:
+
+- ``Streams``: named generators for draws that are not tied to a person (how many outside
+  people consider Baotou this month, the synthetic population). Each is seeded from the run's
+  seed and the stream's name, so adding a stream does not shift another.
+- ``uniform(keys, ...)``: counter-based draws for a person, a pure function of the run's seed,
+  the decision's name, the month and the person's ``key``. A person's draws therefore do not
+  depend on who else is in the population, so switching a measure on does not reshuffle the
+  draws of people it does not touch.
 """
 
 from __future__ import annotations
@@ -10,9 +17,51 @@ import zlib
 
 import numpy as np
 
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser, in place on a uint64 array."""
+    x ^= x >> np.uint64(30)
+    x *= _M1
+    x ^= x >> np.uint64(27)
+    x *= _M2
+    x ^= x >> np.uint64(31)
+    return x
+
+
+def salt(seed: int, name: str, month: int = 0) -> np.uint64:
+    """A 64-bit salt for (seed, decision name, month)."""
+    words = np.array([seed & 0xFFFFFFFFFFFFFFFF, zlib.crc32(name.encode()), month & 0xFFFFFFFF], dtype=np.uint64)
+    acc = np.zeros(1, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for w in words:
+            acc = _mix(acc * _GOLDEN + w)
+    return acc[0]
+
+
+def derive_keys(parent: np.ndarray, tag: np.uint64) -> np.ndarray:
+    """New person keys from parent keys (a mother's, a candidate's) and a tag."""
+    with np.errstate(over="ignore"):
+        return _mix(np.asarray(parent, dtype=np.uint64) * _GOLDEN + tag)
+
+
+def uniform(keys: np.ndarray, seed: int, name: str, month: int = 0) -> np.ndarray:
+    """One U(0,1) draw per key (float64, never exactly 0) for decision ``name`` in ``month``."""
+    with np.errstate(over="ignore"):
+        x = _mix(np.asarray(keys, dtype=np.uint64) * _GOLDEN + salt(seed, name, month))
+    return ((x >> np.uint64(11)).astype(np.float64) + 0.5) * 2.0**-53
+
+
+def exponential(keys: np.ndarray, seed: int, name: str, month: int = 0) -> np.ndarray:
+    """Exp(1) clocks for event times, one per key."""
+    return (-np.log(uniform(keys, seed, name, month))).astype(np.float32)
+
 
 def stream(seed: int, name: str) -> np.random.Generator:
-    """The generator for decision ``name`` in the run with ``seed``."""
+    """The generator for draws of kind ``name`` in the run with ``seed``."""
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, zlib.crc32(name.encode())])))
 
 

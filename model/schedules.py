@@ -64,10 +64,14 @@ def fitted_hazard(e0: float, q0: float) -> np.ndarray:
 
 @dataclass(frozen=True)
 class MonthlyRates:
-    """Per-month event probabilities indexed by [sex, age in completed years]."""
+    """Monthly hazards indexed by [sex, age in completed years].
 
-    death: np.ndarray  # float32 (2, max_age + 1); float32 halves the cost of the monthly draw
-    birth: np.ndarray  # float64 (max_age + 1,), for women
+    An event happens in a month with probability 1 - exp(-hazard): the agent model draws event
+    times (Exp(1) clocks), the cohort-component projection uses the probabilities.
+    """
+
+    death: np.ndarray  # float32 (2, max_age + 1): mu(x) / 12
+    birth: np.ndarray  # float32 (max_age + 1,): ASFR(x) / 12, for women
     male_share_of_births: float
     max_age: int
 
@@ -82,8 +86,8 @@ class MonthlyRates:
         )
         assert mu.shape[0] == len(Sex)
         return cls(
-            death=(-np.expm1(-mu / 12.0)).astype(np.float32),
-            birth=asfr(tfr) / 12.0,
+            death=(mu / 12.0).astype(np.float32),
+            birth=(asfr(tfr) / 12.0).astype(np.float32),
             male_share_of_births=srb / (100.0 + srb),
             max_age=int(demo["max_age"]["value"]),
         )

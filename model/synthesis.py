@@ -19,6 +19,7 @@ from model.categories import Area, Education, Kind, Origin, Role, Sex, Tenure
 from model.households import _band_value, form_households
 from model.ipf import integerise, ipf
 from model.population import People
+from model.rng import derive_keys, exponential, salt
 from model.schedules import fitted_hazard
 
 MAX_START_AGE = 100
@@ -96,8 +97,11 @@ def _education(age: np.ndarray, is_student: np.ndarray, rng: np.random.Generator
     return level.astype(np.int8)
 
 
-def synthesize(scale: float, demography: dict, rng: np.random.Generator) -> tuple[People, float]:
-    """Build the census-day population at ``scale``; returns it and the persons per agent."""
+def synthesize(scale: float, demography: dict, rng: np.random.Generator, seed: int = 0) -> tuple[People, float]:
+    """Build the census-day population at ``scale``; returns it and the persons per agent.
+
+    ``rng`` draws the population; ``seed`` keys each person's own event clocks.
+    """
     pop = params.load("population")
     total = int(pop["census_total"]["value"])
     n = int(round(total * scale))
@@ -185,9 +189,13 @@ def synthesize(scale: float, demography: dict, rng: np.random.Generator) -> tupl
         assert entry["kinds"] == [k.name.lower() for k in Kind]
         covered[key] = employed & (rng.random(n) < np.asarray(entry["value"])[kind])
 
+    keys = derive_keys(np.arange(n, dtype=np.uint64), salt(0, "census"))
     people = People(capacity=int(n * 1.1) + 1024)
     people.add(
         n,
+        key=keys,
+        death_clock=exponential(keys, seed, "death_clock"),
+        birth_clock=exponential(keys, seed, "birth_clock"),
         age_months=age_months,
         sex=sex,
         household_id=household,
