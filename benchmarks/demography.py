@@ -35,9 +35,7 @@ def main() -> None:
     t2 = time.perf_counter()
     table = model.datacollector.get_model_vars_dataframe()
     person_years = (table.population.mean() / model.weight) * scenario.months / 12  # agent-years
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    )
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(
         f"scale {args.scale}: {model.population_start / model.weight:,.0f} agents, {scenario.start} -> {scenario.end}"
     )

@@ -19,7 +19,7 @@ class Kind(IntEnum):
 
     RESIDENT = 0
     MIGRANT_WORKER = 1
-    STUDENT = 2  # students and graduates of local and other universities
+    GRADUATE = 2  # students and graduates of local and other universities
     TALENT = 3  # high-level talent (PhD, senior engineers, researchers)
 
 

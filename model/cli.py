@@ -23,6 +23,18 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--end", help="last month YYYY-MM (overrides period.end)")
     run.add_argument("--out", type=Path, default=RESULTS_DIR, help="directory for run directories (default results/)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    cmp = sub.add_parser("compare", help="a scenario against a counterfactual with the same seeds")
+    cmp.add_argument("scenario", help="scenario name in scenarios/ or a path to a .toml file")
+    cmp.add_argument("--against", default="baseline", help="the counterfactual scenario (default: baseline)")
+    for flag, kind, text in (
+        ("--seeds", int, "number of seeds"),
+        ("--seed", int, "first seed"),
+        ("--scale", float, "agents per person"),
+    ):
+        cmp.add_argument(flag, type=kind, help=f"{text} (overrides the scenario; both runs use it)")
+    cmp.add_argument("--end", help="last month YYYY-MM (both runs)")
+    cmp.add_argument("--out", type=Path, default=RESULTS_DIR, help="directory for run directories (default results/)")
+    cmp.add_argument("--quiet", action="store_true", help="no progress bar")
     sub.add_parser("docs", help="regenerate the reference pages in docs/ from the schema and data files")
     return parser
 
@@ -34,6 +46,28 @@ def main(argv: list[str] | None = None) -> int:
 
         for path in write_all():
             print(f"wrote {path}")
+    if args.command == "compare":
+        from model.compare import compare, format_effects
+        from model.results import read_csv
+
+        overrides = {"run": {"seeds": args.seeds, "seed": args.seed, "scale": args.scale}, "period": {"end": args.end}}
+        try:
+            scenario = load(args.scenario).with_overrides(overrides)
+            shared = {
+                "run": {k: scenario["run"][k] for k in ("seeds", "seed", "scale")},
+                "period": {"end": scenario.end},
+            }
+            against = load(args.against).with_overrides(shared)
+        except ScenarioError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
+        began = time.perf_counter()
+        run_dir = compare(scenario, against, args.out, progress=not args.quiet)
+        print(format_effects(read_csv(run_dir / "effects.csv")))
+        print(
+            f"\n{scenario.name} against {against.name}: {scenario['run']['seeds']} seed(s) at scale "
+            f"{scenario['run']['scale']} in {time.perf_counter() - began:.1f} s -> {run_dir}"
+        )
     if args.command == "run":
         from model.runner import format_summary, run_scenario  # heavy imports only when running
 

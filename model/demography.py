@@ -62,13 +62,15 @@ def births(
 
 
 def age_one_month(people: People) -> None:
-    """Everyone is a month older, with a month more in Baotou and of continuous contributions.
+    """Everyone is a month older, with a month more in Baotou, of contributions and of study.
 
     Rows of the dead are updated too: they are dropped at the next compaction, and skipping
     them would cost a masked write per column.
     """
     people.age_months += 1
     people.months_in_baotou += 1
+    study = people.study_months
+    study -= study > 0  # students count down to graduation (0); -1 means not studying
     for flag in ("social_insurance", "provident_fund"):
         months = people.column(f"{flag}_months")
         months += 1

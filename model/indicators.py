@@ -1,7 +1,8 @@
 """Yearly indicators: the output contract's names, definitions and units.
 
-Every count is in persons at full scale (agents × persons per agent); shares are percent.
-Flows are summed over the calendar year (the first year only from the start month).
+Every count is in persons at full scale (agents × persons per agent); shares are percent;
+costs in yuan. Flows are summed over the calendar year (the first year only from the start
+month).
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.categories import Sex
+from model.categories import Kind, Sex, Tenure
+from model.scenario import measure_specs
 
 if TYPE_CHECKING:
     from model.model import BaotouModel
+
+KINDS = [k.name.lower() for k in Kind]
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,42 @@ def _sex_ratio(model: BaotouModel) -> float:
     return 100.0 * males / max(np.count_nonzero(alive) - males, 1)
 
 
+def _cost(mid: str) -> Callable[[BaotouModel], float]:
+    return lambda model: model.measures[mid].spent if mid in model.measures else 0.0
+
+
+def _attributed(mid: str) -> Callable[[BaotouModel], float]:
+    return lambda model: model.measures[mid].attributed if mid in model.measures else 0.0
+
+
+def _tenure_households(tenure: Tenure) -> Callable[[BaotouModel], float]:
+    def compute(model: BaotouModel) -> float:
+        heads = model.head_rows()
+        return np.count_nonzero(model.people.tenure[heads] == tenure) * model.weight
+
+    return compute
+
+
+def _imar(model: BaotouModel) -> float:
+    return model.world.pool[0] - model.world.exchange[0] + model.people.n_alive * model.weight
+
+
+FLOWS = (
+    "births",
+    "deaths",
+    "in_migration",
+    "out_migration",
+    "months",
+    "candidates",
+    "graduates",
+    "graduates_stayed",
+    "hukou_settlements",
+    "home_purchases",
+    "families_joined",
+    *(f"in_migration_{k}" for k in KINDS),
+    *(f"out_migration_{k}" for k in KINDS),
+)
+
 INDICATORS: dict[str, Indicator] = {
     "population": Indicator(
         "persons", "resident population at the end of the year", lambda m: m.people.n_alive * m.weight
@@ -60,6 +100,18 @@ INDICATORS: dict[str, Indicator] = {
         "in_migration - out_migration",
         lambda m: (m.flows["in_migration"] - m.flows["out_migration"]) * m.weight,
     ),
+    **{
+        f"in_migration_{k}": Indicator(
+            "persons", f"arrivals of kind {k} (with their dependants)", _flow(f"in_migration_{k}")
+        )
+        for k in KINDS
+    },
+    **{
+        f"out_migration_{k}": Indicator(
+            "persons", f"departures of kind {k} (with their dependants)", _flow(f"out_migration_{k}")
+        )
+        for k in KINDS
+    },
     "share_0_14": Indicator("percent", "share of the population aged 0-14", _age_share(0, 15)),
     "share_15_64": Indicator("percent", "share aged 15-64", _age_share(15, 65)),
     "share_65plus": Indicator("percent", "share aged 65 and over", _age_share(65, 10_000)),
@@ -70,7 +122,51 @@ INDICATORS: dict[str, Indicator] = {
     "urbanization_rate": Indicator(
         "percent", "share living in urban places", lambda m: _share(m, lambda x: x.people.urban)
     ),
+    "imar_population": Indicator("persons", "Inner Mongolia: Baotou plus the rest of the region (origin side)", _imar),
+    "baotou_share_of_imar": Indicator(
+        "percent",
+        "Baotou's share of Inner Mongolia's population",
+        lambda m: 100.0 * m.people.n_alive * m.weight / _imar(m),
+    ),
+    "candidates": Indicator(
+        "persons", "people elsewhere who considered a move and weighed Baotou", _flow("candidates")
+    ),
+    "graduates": Indicator("persons", "graduates of Baotou's universities and colleges", _flow("graduates")),
+    "graduates_stayed": Indicator("persons", "graduates who stayed in Baotou", _flow("graduates_stayed")),
+    "graduate_retention": Indicator(
+        "percent",
+        "graduates_stayed / graduates",
+        lambda m: 100.0 * m.flows["graduates_stayed"] / max(m.flows["graduates"], 1),
+    ),
+    "hukou_settlements": Indicator("persons", "people who took Baotou hukou", _flow("hukou_settlements")),
+    "home_purchases": Indicator("households", "households that bought a first home", _flow("home_purchases")),
+    "families_joined": Indicator("persons", "family members who joined a mover later", _flow("families_joined")),
+    "public_rental_households": Indicator(
+        "households", "households in public rental housing at year end", _tenure_households(Tenure.PUBLIC_RENTAL)
+    ),
+    "talent_apartment_households": Indicator(
+        "households", "households in talent apartments at year end", _tenure_households(Tenure.TALENT_APARTMENT)
+    ),
+    **{
+        f"cost_{mid}": Indicator("yuan", f"fiscal cost of {mid} ({spec['name']}) in the year", _cost(mid))
+        for mid, spec in measure_specs().items()
+    },
+    "cost_total": Indicator(
+        "yuan", "fiscal cost of all measures in the year", lambda m: sum(x.spent for x in m.measures.values())
+    ),
+    **{
+        f"attributed_{mid}": Indicator(
+            "persons",
+            f"expected extra residents from {mid}'s effect on decisions in the year "
+            "(arrivals gained and departures averted)",
+            _attributed(mid),
+        )
+        for mid in measure_specs()
+    },
+    "loans_H3": Indicator(
+        "yuan",
+        "provident-fund loans made under H3 (members' savings, not public spending)",
+        lambda m: m.measures["H3"].loans if "H3" in m.measures else 0.0,
+    ),
     "months": Indicator("months", "months of the year that were simulated", lambda m: m.flows["months"]),
 }
-
-FLOWS = ("births", "deaths", "in_migration", "out_migration", "months")

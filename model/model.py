@@ -9,10 +9,14 @@ from collections.abc import Callable
 import mesa
 import numpy as np
 
-from model import demography
+from model import candidates, demography, migration, params, settlement, students
+from model import measures as measures_mod
+from model.categories import Kind, Role
+from model.choosers import Choosers, from_people
+from model.conditions import HOME, Conditions
 from model.indicators import FLOWS, INDICATORS
 from model.population import People, Person
-from model.rng import Streams
+from model.rng import Streams, uniform
 from model.scenario import Scenario, month_index
 from model.schedules import MonthlyRates
 from model.synthesis import synthesize
@@ -23,13 +27,24 @@ class BaotouModel(mesa.Model):
 
     ``step()`` runs these stages in this order:
 
-    1. deaths (each person's death clock)
-    2. births, babies joining their mother's household (each woman's birth clock)
-    3. ageing: age, months in Baotou, months of continuous contributions
-    4. calendar: in December the year's indicators are recorded and the dead are dropped
+    1. conditions: this month's wages, rents and house prices; origins' populations
+    2. deaths (each person's death clock)
+    3. births, babies joining their mother's household (each woman's birth clock; F1)
+    4. graduation (in July): graduates of Baotou's universities stay or leave
+    5. student intake (in September)
+    6. residents consider moving (their own clocks) and choose; leavers take their household
+    7. outside candidates choose among destinations; those choosing Baotou arrive, some with
+       family; talent offers are accepted or not
+    8. families left behind join
+    9. settling: hukou take-up (K1), home purchase (H2, H3, H4)
+    10. measures deliver (places, payments) and book their costs
+    11. ageing: age, months in Baotou, months of contributions, months of study
+    12. calendar: in December (and the last month) the year's indicators are recorded, the
+        dead and departed are dropped and households that lost their head get a new one
 
-    People are rows of a columnar store (``self.people``); ``self.person(id)`` shows one as an
-    agent. Counts are reported in persons: each agent stands for ``self.weight`` persons.
+    Stages 4-9 run only when ``[run] migration`` is true. People are rows of a columnar store
+    (``self.people``); ``self.person(id)`` shows one as an agent. Counts are reported in
+    persons: each agent stands for ``self.weight`` persons.
     """
 
     def __init__(self, scenario: Scenario, seed: int = 0) -> None:
@@ -37,19 +52,32 @@ class BaotouModel(mesa.Model):
         self.scenario = scenario
         self.seed = seed
         self.streams = Streams(seed)
+        self.beh = scenario["behaviour"]
+        self.pop_params = params.load("population")
         demo = scenario["demography"]
         self.rates = MonthlyRates.from_levels(demo["tfr"], demo["e0_male"], demo["e0_female"], demo["srb"])
         self.people: People
         self.people, self.weight = synthesize(scenario["run"]["scale"], demo, self.streams["synthesis"], seed)
+        self.agents_per_person = 1.0 / self.weight
         self.month = month_index(scenario.start)  # months since year 0 of the month being simulated
         self.last_month = month_index(scenario.end)
+        self.migration = scenario["run"]["migration"]
+        self.conditions = Conditions(scenario)
+        self.now = self.conditions.at(self.month)
+        self.measures = measures_mod.build(scenario, self)
+        self.world = candidates.OutsideWorld(self)
+        self.pending = migration.PendingFamilies()
         self.population_start = self.people.n_alive * self.weight
         self.flows = dict.fromkeys(FLOWS, 0)
+        self.births_this_month = 0
+        self._version = 0
+        self._cache: dict[str, tuple[int, object]] = {}
         reporters = {name: ind.compute for name, ind in INDICATORS.items()}
         self.datacollector = mesa.DataCollector(model_reporters={"year": lambda m: m.year, **reporters})
         self.pyramids = {"start": self.age_sex_counts()}
         self.stage_seconds: dict[str, float] = defaultdict(float)  # where the time goes, for benchmarks
 
+    # ------------------------------------------------------------------ the step
     @property
     def year(self) -> int:
         return self.month // 12
@@ -60,27 +88,78 @@ class BaotouModel(mesa.Model):
 
     def step(self) -> None:
         """One month; see the class docstring for the stage order."""
-        people, clock = self.people, time.perf_counter
-        t0 = clock()
-        age = demography.capped_age(people, self.rates)
-        self.flows["deaths"] += demography.deaths(people, age, self.rates).size
-        t1 = clock()
-        self.flows["births"] += demography.births(people, age, self.rates, self.seed, self.month)
-        t2 = clock()
-        demography.age_one_month(people)
+        people = self.people
+        stages: list[tuple[str, Callable[[], None]]] = [
+            ("conditions", self._conditions),
+            ("deaths", self._deaths),
+            ("births", self._births),
+        ]
+        if self.migration:
+            stages += [
+                ("graduation", lambda: students.graduation(self)),
+                ("intake", lambda: students.intake(self)),
+                ("departures", lambda: migration.resident_departures(self)),
+                ("arrivals", lambda: (candidates.outside_arrivals(self), candidates.talent_offers(self))),
+                ("families", lambda: migration.families_join(self)),
+                ("settling", lambda: (settlement.hukou_takeup(self), settlement.home_purchases(self))),
+            ]
+        stages += [
+            ("measures", self._deliver),
+            ("ageing", lambda: demography.age_one_month(people)),
+            ("calendar", self._calendar),
+        ]
+        for name, stage in stages:
+            t0 = time.perf_counter()
+            stage()
+            self.stage_seconds[name] += time.perf_counter() - t0
+        self.month += 1
+
+    def _conditions(self) -> None:
+        self.now = self.conditions.at(self.month)
+        self.world.step()
+
+    def _deaths(self) -> None:
+        age = demography.capped_age(self.people, self.rates)
+        self.flows["deaths"] += demography.deaths(self.people, age, self.rates).size
+        self._changed()
+
+    def _births(self) -> None:
+        age = demography.capped_age(self.people, self.rates)
+        multiplier = float(np.prod([m.fertility_multiplier() for m in self.measures.values()]))
+        self.births_this_month = demography.births(self.people, age, self.rates, self.seed, self.month, multiplier)
+        self.flows["births"] += self.births_this_month
+        self._changed()
+
+    def _deliver(self) -> None:
+        for measure in self.measures.values():
+            measure.monthly()
+
+    def _calendar(self) -> None:
         self.flows["months"] += 1
-        t3 = clock()
         if self.calendar_month == 12 or self.month == self.last_month:
             self.datacollector.collect(self)
             self.flows = dict.fromkeys(FLOWS, 0)
-            people.compact()
-        t4 = clock()
-        for stage, seconds in (("deaths", t1 - t0), ("births", t2 - t1), ("ageing", t3 - t2), ("calendar", t4 - t3)):
-            self.stage_seconds[stage] += seconds
+            for measure in self.measures.values():
+                measure.spent = measure.attributed = 0.0
+            self.people.compact()
+            self._new_heads()
+            self._changed()
         if self.month == self.last_month:
             self.pyramids["end"] = self.age_sex_counts()
             self.running = False
-        self.month += 1
+
+    def _new_heads(self) -> None:
+        """Households whose head died get the oldest remaining adult as head."""
+        people = self.people
+        hh = people.household_id
+        has_head = np.zeros(self.household_capacity(), dtype=bool)
+        has_head[hh[people.role == Role.HEAD]] = True
+        orphan = np.flatnonzero(~has_head[hh])
+        if orphan.size == 0:
+            return
+        order = orphan[np.lexsort((-people.age_months[orphan], hh[orphan]))]
+        first = order[np.r_[True, hh[order][1:] != hh[order][:-1]]]
+        people.role[first] = Role.HEAD
 
     def run(self, on_month: Callable[[], None] | None = None) -> None:
         """Step to the scenario's last month."""
@@ -89,6 +168,107 @@ class BaotouModel(mesa.Model):
             if on_month:
                 on_month()
 
+    # -------------------------------------------------------- helpers for the stages
+    def uniform(self, keys: np.ndarray, name: str) -> np.ndarray:
+        """This month's draw for decision ``name``, one per person key."""
+        return uniform(keys, self.seed, name, self.month)
+
+    def _changed(self) -> None:
+        self._version += 1
+
+    def _cached(self, name: str, compute: Callable[[], object]):
+        hit = self._cache.get(name)
+        if hit is None or hit[0] != self._version:
+            hit = (self._version, compute())
+            self._cache[name] = hit
+        return hit[1]
+
+    def household_capacity(self) -> int:
+        return self.people.next_household_id
+
+    def alive_households(self) -> np.ndarray:
+        def compute() -> np.ndarray:
+            out = np.zeros(self.household_capacity(), dtype=bool)
+            out[self.people.household_id[self.people.alive]] = True
+            return out
+
+        return self._cached("alive_households", compute)
+
+    def head_rows(self) -> np.ndarray:
+        return self._cached("head_rows", lambda: np.flatnonzero(self.people.alive & (self.people.role == Role.HEAD)))
+
+    def head_of(self, household_ids: np.ndarray) -> np.ndarray:
+        """Row of each household's head (-1 where there is none)."""
+
+        def compute() -> np.ndarray:
+            lookup = np.full(self.household_capacity(), -1, dtype=np.int64)
+            heads = self.head_rows()
+            lookup[self.people.household_id[heads]] = heads
+            return lookup
+
+        return self._cached("head_lookup", compute)[household_ids]
+
+    def members_of(self, household_ids: np.ndarray) -> np.ndarray:
+        if len(household_ids) == 0:
+            return np.empty(0, dtype=np.int64)
+        wanted = np.zeros(self.household_capacity(), dtype=bool)
+        wanted[household_ids] = True
+        return np.flatnonzero(wanted[self.people.household_id] & self.people.alive)
+
+    def households_with_age_months(self, lo: int, hi: int) -> np.ndarray:
+        people = self.people
+        out = np.zeros(self.household_capacity(), dtype=bool)
+        out[people.household_id[people.alive & (people.age_months >= lo) & (people.age_months < hi)]] = True
+        return out
+
+    def rows_of_ids(self, person_ids: np.ndarray) -> np.ndarray:
+        """Rows of people still here (-1 for those who died or left)."""
+        ids = self.people.person_id
+        rows = np.minimum(np.searchsorted(ids, person_ids), max(len(ids) - 1, 0))
+        ok = (ids[rows] == person_ids) & self.people.alive[rows] if len(ids) else np.zeros(len(person_ids), bool)
+        return np.where(ok, rows, -1)
+
+    def choosers_of(self, rows: np.ndarray, graduate: bool = False) -> Choosers:
+        return from_people(self.people, rows, graduate)
+
+    def set_household_tenure(self, household_ids: np.ndarray, tenure: int) -> None:
+        self.people.tenure[self.members_of(household_ids)] = tenure
+
+    def new_household_ids(self, count: int) -> np.ndarray:
+        return self.people.new_household_ids(count)
+
+    def baotou_network(self) -> np.ndarray:
+        """Persons in Baotou by origin group (index ``Origin``)."""
+
+        def compute() -> np.ndarray:
+            people = self.people
+            return np.bincount(people.origin[people.alive], minlength=4) * self.weight
+
+        return self._cached("network", compute)
+
+    def count_in(self, rows: np.ndarray) -> None:
+        self.flows["in_migration"] += rows.size
+        for kind in Kind:
+            self.flows[f"in_migration_{kind.name.lower()}"] += int(np.count_nonzero(self.people.kind[rows] == kind))
+        self._changed()
+
+    def depart(self, rows: np.ndarray, destination: np.ndarray) -> None:
+        """People in ``rows`` leave Baotou for ``destination`` (index of DESTINATIONS)."""
+        people = self.people
+        people.alive[rows] = False
+        self.flows["out_migration"] += rows.size
+        for kind in Kind:
+            self.flows[f"out_migration_{kind.name.lower()}"] += int(np.count_nonzero(people.kind[rows] == kind))
+        home = rows[(destination == HOME) & (people.origin[rows] > 0)]
+        self.world.exchange -= np.bincount(people.origin[home] - 1, minlength=4)[:3] * self.weight
+        self._changed()
+
+    def arrived(self, head_rows: np.ndarray) -> None:
+        """Tell the measures who arrived (or stayed on after graduating) this month."""
+        for measure in self.measures.values():
+            measure.on_arrival(head_rows)
+
+    # ------------------------------------------------------------------ looking at it
     def person(self, person_id: int) -> Person:
         """One person as an agent (read-only), for teaching and debugging."""
         return self.people.person(person_id)

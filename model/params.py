@@ -43,3 +43,28 @@ def load(name: str) -> dict[str, dict[str, Any]]:
 def value(name: str, key: str) -> Any:
     """The value of one entry of a data file."""
     return load(name)[key]["value"]
+
+
+MEASURE_METADATA = ("name", "group", "title")
+
+
+@cache
+def load_measures() -> dict[str, dict[str, Any]]:
+    """``model/data/measures.toml``: per measure id, its metadata and sourced parameters."""
+    path = DATA_DIR / "measures.toml"
+    with path.open("rb") as fh:
+        tables = tomllib.load(fh)
+    out = {}
+    for mid, table in tables.items():
+        missing = [k for k in MEASURE_METADATA if k not in table]
+        if missing:
+            raise ParameterFileError(f"{path}: [{mid}] needs {', '.join(missing)}")
+        entries = {k: v for k, v in table.items() if k not in MEASURE_METADATA}
+        for key, entry in entries.items():
+            where = f"{path}: [{mid}.{key}]"
+            if not isinstance(entry, dict) or "value" not in entry or "unit" not in entry:
+                raise ParameterFileError(f"{where} needs a 'value' and a 'unit'")
+            if "source" not in entry and "assumption" not in entry:
+                raise ParameterFileError(f"{where} needs a 'source' or an 'assumption'")
+        out[mid] = {**{k: table[k] for k in MEASURE_METADATA}, "params": entries}
+    return out

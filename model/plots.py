@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib
+import matplotlib.ticker
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -93,6 +94,61 @@ def save_run_figures(run_dir: Path, indicators: pd.DataFrame, pyramids: pd.DataF
         ("population_components.png", population_components(indicators)),
         ("pyramid.png", pyramid(pyramids)),
     ):
+        path = Path(run_dir) / name
+        fig.savefig(path, dpi=120)
+        plt.close(fig)
+        paths.append(path)
+    return paths
+
+
+def extra_population(summary: pd.DataFrame, scenario: str, against: str) -> plt.Figure:
+    """Extra residents over time (scenario minus counterfactual), mean and 90 % interval over seeds."""
+    rows = summary[summary.indicator == "extra_population"].sort_values("year")
+    fig, ax = plt.subplots(figsize=(8, 4.5), constrained_layout=True)
+    ax.plot(rows.year, rows["mean"] / WAN, color="tab:blue", lw=2, label="mean")
+    ax.fill_between(
+        rows.year, rows.p05 / WAN, rows.p95 / WAN, color="tab:blue", alpha=0.25, lw=0, label="90 % interval"
+    )
+    ax.axhline(0, color="grey", lw=0.5)
+    ax.set_ylabel("wan (10,000 persons)")
+    ax.set_xlabel("year (population at year end)")
+    ax.set_title(f"Extra residents of Baotou: {scenario} minus {against} (same seeds; chance only)")
+    ax.legend()
+    return fig
+
+
+def cost_per_resident(summary: pd.DataFrame, scenario: str) -> plt.Figure:
+    """Cumulative cost per additional resident by measure in the last year, ranked, with 90 % intervals."""
+    last = summary.year.max()
+    rows = summary[(summary.year == last) & summary.indicator.str.startswith("cost_per_additional_resident_")]
+    rows = rows.dropna(subset=["mean"]).assign(measure=lambda d: d.indicator.str.rsplit("_", n=1).str[-1])
+    rows = rows.sort_values("mean")
+    fig, ax = plt.subplots(figsize=(8, max(3, 0.32 * len(rows) + 1.5)), constrained_layout=True)
+    if rows.empty:
+        ax.text(0.5, 0.5, "no measure attracted residents", ha="center", va="center", transform=ax.transAxes)
+    else:
+        y = np.arange(len(rows))
+        err = np.vstack([rows["mean"] - rows.p05, rows.p95 - rows["mean"]]).clip(min=0)
+        ax.barh(y, rows["mean"], xerr=err, color="tab:orange", ecolor="black", capsize=2)
+        ax.set_yticks(y, rows.measure)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: f"{x:,.0f}"))
+    ax.set_xlabel("yuan of fiscal cost per additional resident (cumulative to the last year)")
+    ax.set_title(f"Cost per additional resident by measure, {scenario}, to {last} (90 % interval)")
+    return fig
+
+
+def save_compare_figures(
+    run_dir: Path, indicators: pd.DataFrame, summary: pd.DataFrame, scenario: str, against: str
+) -> list[Path]:
+    paths = []
+    figures = [
+        ("extra_population.png", extra_population(summary, scenario, against)),
+        ("cost_per_additional_resident.png", cost_per_resident(summary, scenario)),
+    ]
+    for name in (scenario, against):
+        table = indicators[indicators.scenario == name]
+        figures.append((f"population_components_{name}.png", population_components(table)))
+    for name, fig in figures:
         path = Path(run_dir) / name
         fig.savefig(path, dpi=120)
         plt.close(fig)

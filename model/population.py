@@ -47,6 +47,8 @@ COLUMNS: dict[str, Column] = {
     "provident_fund_months": Column(np.int16, 0, "months of continuous provident-fund contributions (H3 needs 6)"),
     "death_clock": Column(np.float32, 1.0, "remaining Exp(1) exposure before death (event-time draw)"),
     "birth_clock": Column(np.float32, 1.0, "remaining Exp(1) exposure before the next birth (women)"),
+    "move_clock": Column(np.float32, 1.0, "remaining Exp(1) exposure before the next time the person considers moving"),
+    "study_months": Column(np.int16, -1, "months until graduation for students; -1 for everyone else"),
 }
 
 

@@ -1,17 +1,20 @@
 """Scenario files: TOML, validated against one schema, able to extend one another.
 
-A scenario is data. ``SCHEMA`` lists every key with its type, bounds, default and meaning;
-anything else is refused with a message naming the file, the key and what is allowed. A file
-may say ``extends = "baseline"`` (a file name beside it) and override a few values.
+A scenario is data. ``schema()`` lists every key with its type, bounds, default and meaning;
+anything else is refused with one line naming the file, the key and what is allowed. A file may
+say ``extends = "baseline"`` (a file beside it) and override a few values. Defaults come from
+the sourced data files (``model/data/*.toml``), so a number lives in one place.
 """
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,7 @@ from model import params
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+DESTINATIONS = params.value("regions", "destinations")
 
 
 class ScenarioError(ValueError):
@@ -33,61 +37,129 @@ class Key:
     minimum: float | None = None
     maximum: float | None = None
     unit: str = ""
-    year_month: bool = False
+    kind: str = ""  # "year_month", "date", or "" ; for lists, the length
+    length: int = 0
 
     def allowed(self) -> str:
-        if self.year_month:
-            return "a date 'YYYY-MM'"
-        text = {bool: "true or false", int: "an integer", float: "a number", str: "a string"}[self.type]
+        if self.kind == "year_month":
+            return "a month 'YYYY-MM'"
+        if self.kind == "date":
+            return "a date 'YYYY-MM-DD'"
+        base = {bool: "true or false", int: "an integer", float: "a number", str: "a string", list: "a list"}[self.type]
+        if self.type is list:
+            base = f"a list of {self.length} numbers"
         if self.minimum is not None and self.maximum is not None:
-            text += f" from {self.minimum} to {self.maximum}"
+            base += f" from {self.minimum} to {self.maximum}"
         elif self.minimum is not None:
-            text += f" of at least {self.minimum}"
-        return text + (f" ({self.unit})" if self.unit else "")
+            base += f" of at least {self.minimum}"
+        return base + (f" ({self.unit})" if self.unit else "")
 
 
-def _demography_default(key: str) -> Any:
-    return params.value("demography", key)
+def _sourced_key(entry: dict[str, Any], meaning: str) -> Key:
+    value = entry["value"]
+    if isinstance(value, bool):
+        return Key(bool, meaning, value, unit=entry["unit"])
+    if isinstance(value, list):
+        return Key(list, meaning, value, 0.0, entry.get("max"), entry["unit"], length=len(value))
+    typ = int if isinstance(value, int) else float
+    lo = None if typ is float and value < 0 else 0  # constants that may be negative have no floor
+    return Key(typ, meaning, value, lo, entry.get("max"), entry["unit"])
 
 
-SCHEMA: dict[str, dict[str, Key]] = {
-    "scenario": {
-        "name": Key(str, "short name used in results"),
-        "description": Key(str, "what the scenario represents", default=""),
-        "extends": Key(str, "scenario file (beside this one) whose values this one overrides"),
-    },
-    "period": {
-        "start": Key(str, "first simulated month; the population is the census one", "2020-11", year_month=True),
-        "end": Key(str, "last simulated month (inclusive)", "2035-12", year_month=True),
-    },
-    "run": {
-        "scale": Key(float, "agents per person (1 = the whole city)", 0.01, 1e-5, 1.0),
-        "seeds": Key(int, "number of replicate runs", 1, 1, 10_000),
-        "seed": Key(int, "first seed; replicates use seed, seed+1, ...", 0, 0, 2**63 - 1),
-    },
-    "demography": {
-        "tfr": Key(float, "total fertility rate", _demography_default("tfr"), 0.0, 8.0, "children per woman"),
-        "e0_male": Key(float, "male life expectancy at birth", _demography_default("e0_male"), 30.0, 100.0, "years"),
-        "e0_female": Key(
-            float, "female life expectancy at birth", _demography_default("e0_female"), 30.0, 100.0, "years"
-        ),
-        "srb": Key(float, "sex ratio at birth", _demography_default("srb"), 80.0, 130.0, "males per 100 females"),
-    },
-}
+@cache
+def measure_specs() -> dict[str, dict[str, Any]]:
+    """Per measure id: its name, group, title and parameter keys (from data/measures.toml)."""
+    out = {}
+    for mid, table in params.load_measures().items():
+        keys = {
+            "enabled": Key(bool, "switch the measure on", False),
+            "start": Key(str, "first day new beneficiaries are taken (default: [policy] start)", None, kind="date"),
+            "end": Key(str, "last day new beneficiaries are taken (default: [policy] end)", None, kind="date"),
+        }
+        for name, entry in table["params"].items():
+            keys[name] = _sourced_key(entry, entry.get("source") or entry.get("assumption", ""))
+        out[mid] = {"name": table["name"], "group": table["group"], "title": table["title"], "keys": keys}
+    return out
+
+
+@cache
+def schema() -> dict[str, dict[str, Key]]:
+    behaviour = {
+        k: _sourced_key(e, e.get("source") or e.get("assumption", "")) for k, e in params.load("behaviour").items()
+    }
+    demo = params.load("demography")
+    growth = behaviour.pop("wage_growth")
+    house = behaviour.pop("house_price_growth")
+    conditions = {
+        f"wage_growth_{d}": Key(float, f"nominal wage growth in {d} after 2020", growth.default, -0.5, 1.0, growth.unit)
+        for d in DESTINATIONS
+        if d != "home"
+    }
+    conditions["wage_growth_home"] = Key(
+        float, "nominal wage growth in the origins", growth.default, -0.5, 1.0, "per year"
+    )
+    conditions["house_price_growth"] = Key(float, house.meaning, house.default, -0.5, 1.0, house.unit)
+    return {
+        "scenario": {
+            "name": Key(str, "short name used in results"),
+            "description": Key(str, "what the scenario represents", ""),
+            "extends": Key(str, "scenario file (beside this one) whose values this one overrides"),
+        },
+        "period": {
+            "start": Key(str, "first simulated month; the population is the census one", "2020-11", kind="year_month"),
+            "end": Key(str, "last simulated month (inclusive)", "2035-12", kind="year_month"),
+        },
+        "run": {
+            "scale": Key(float, "agents per person (1 = the whole city)", 0.01, 1e-5, 1.0),
+            "seeds": Key(int, "number of replicate runs", 1, 1, 10_000),
+            "seed": Key(int, "first seed; replicates use seed, seed+1, ...", 0, 0, 2**63 - 1),
+            "migration": Key(
+                bool, "people move in and out (false: a closed population, as the demography check)", True
+            ),
+        },
+        "demography": {
+            k: Key(float, demo[k]["unit"], demo[k]["value"], lo, hi, demo[k]["unit"])
+            for k, lo, hi in (
+                ("tfr", 0.0, 8.0),
+                ("e0_male", 30.0, 100.0),
+                ("e0_female", 30.0, 100.0),
+                ("srb", 80.0, 130.0),
+            )
+        },
+        "behaviour": behaviour,
+        "conditions": conditions,
+        "policy": {
+            "start": Key(
+                str,
+                "the package takes effect (measures take new beneficiaries from this day)",
+                "2022-10-27",
+                kind="date",
+            ),
+            "end": Key(str, "the package's last day (as issued: valid one year)", "2023-10-26", kind="date"),
+        },
+    }
+
+
 CENSUS_MONTH = params.value("population", "census_date")
 
 
 def month_index(text: str) -> int:
-    """Months since year 0 for a 'YYYY-MM' string."""
-    year, month = (int(x) for x in YEAR_MONTH.match(text).groups())
+    """Months since year 0 for a 'YYYY-MM' (or 'YYYY-MM-DD') string."""
+    year, month = int(text[:4]), int(text[5:7])
     return year * 12 + month - 1
+
+
+def first_full_month(date: str) -> int:
+    """The month index of the first month that starts on or after ``date``."""
+    d = dt.date.fromisoformat(date)
+    return month_index(date) + (0 if d.day == 1 else 1)
 
 
 @dataclass
 class Scenario:
     name: str
     path: Path | None
-    values: dict[str, dict[str, Any]]
+    values: dict[str, Any]
     chain: list[str] = field(default_factory=list)
 
     def __getitem__(self, section: str) -> dict[str, Any]:
@@ -105,13 +177,17 @@ class Scenario:
     def months(self) -> int:
         return month_index(self.end) - month_index(self.start) + 1
 
-    def with_overrides(self, overrides: dict[str, dict[str, Any]], origin: str = "command line") -> Scenario:
-        merged = copy.deepcopy(self.values)
-        for section, entries in overrides.items():
-            for key, value in entries.items():
-                if value is not None:
-                    merged.setdefault(section, {})[key] = value
-        return Scenario(self.name, self.path, validate(merged, origin), self.chain)
+    def enabled_measures(self) -> dict[str, dict[str, Any]]:
+        return {mid: cfg for mid, cfg in self.values["measures"].items() if cfg["enabled"]}
+
+    def with_overrides(self, overrides: dict[str, Any], origin: str = "command line") -> Scenario:
+        merged = _merge(self.values, _drop_none(overrides))
+        return Scenario(
+            self.name if "scenario" not in overrides else merged["scenario"]["name"],
+            self.path,
+            validate(merged, origin),
+            self.chain,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -122,36 +198,97 @@ class Scenario:
         }
 
 
+def _drop_none(tree: dict[str, Any]) -> dict[str, Any]:
+    return {k: _drop_none(v) if isinstance(v, dict) else v for k, v in tree.items() if v is not None}
+
+
 def _suggest(word: str, options: list[str]) -> str:
     close = difflib.get_close_matches(word, options, n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def validate(raw: dict[str, Any], origin: str) -> dict[str, dict[str, Any]]:
-    """Check every key of a merged scenario; fill defaults. ``origin`` names the file."""
-    out: dict[str, dict[str, Any]] = {}
-    for section, entries in raw.items():
-        if section not in SCHEMA:
+def _check_value(spec: Key, value: Any, where: str) -> Any:
+    ok = isinstance(value, spec.type) and not (spec.type is not bool and isinstance(value, bool))
+    if spec.type is float and isinstance(value, int) and not isinstance(value, bool):
+        value, ok = float(value), True
+    if not ok:
+        raise ScenarioError(f"{where} is {value!r} ({type(value).__name__}); allowed: {spec.allowed()}")
+    items = value if spec.type is list else [value]
+    if spec.type is list and (len(value) != spec.length or not all(isinstance(v, int | float) for v in value)):
+        raise ScenarioError(f"{where} is {value!r}; allowed: {spec.allowed()}")
+    if spec.kind == "year_month":
+        match = YEAR_MONTH.match(value)
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            raise ScenarioError(f"{where} is {value!r}; allowed: {spec.allowed()}")
+    if spec.kind == "date":
+        try:
+            dt.date.fromisoformat(value)
+            assert len(value) == 10
+        except (ValueError, AssertionError):
+            raise ScenarioError(f"{where} is {value!r}; allowed: {spec.allowed()}") from None
+    for v in items:
+        if (spec.minimum is not None and v < spec.minimum) or (spec.maximum is not None and v > spec.maximum):
+            raise ScenarioError(f"{where} is {value!r}; allowed: {spec.allowed()}")
+    return [float(v) for v in value] if spec.type is list else value
+
+
+def _validate_keys(entries: Any, keys: dict[str, Key], label: str, origin: str) -> dict[str, Any]:
+    if not isinstance(entries, dict):
+        raise ScenarioError(f"{origin}: '{label}' must be a table [{label}]")
+    out = {}
+    for key, value in entries.items():
+        if value is None:  # TOML has no null: only an unset default carried over from a merge
+            continue
+        spec = keys.get(key)
+        if spec is None:
+            allowed = list(keys)
             raise ScenarioError(
-                f"{origin}: unknown section [{section}]{_suggest(section, list(SCHEMA))}; "
-                f"allowed sections: {', '.join(SCHEMA)}"
+                f"{origin}: unknown key '{label}.{key}'{_suggest(key, allowed)}; allowed keys in [{label}]: "
+                + ", ".join(allowed)
             )
-        if not isinstance(entries, dict):
-            raise ScenarioError(f"{origin}: '{section}' must be a table [{section}]")
-        for key, value in entries.items():
-            if value is None:  # TOML has no null: only an unset value passed from code
-                continue
-            spec = SCHEMA[section].get(key)
-            if spec is None:
-                allowed = list(SCHEMA[section])
-                raise ScenarioError(
-                    f"{origin}: unknown key '{section}.{key}'{_suggest(key, allowed)}; "
-                    f"allowed keys in [{section}]: {', '.join(allowed)}"
-                )
-            out.setdefault(section, {})[key] = _check_value(spec, value, f"{origin}: key '{section}.{key}'")
-    for section, keys in SCHEMA.items():
-        for key, spec in keys.items():
-            out.setdefault(section, {}).setdefault(key, spec.default)
+        out[key] = _check_value(spec, value, f"{origin}: key '{label}.{key}'")
+    for key, spec in keys.items():
+        out.setdefault(key, spec.default)
+    return out
+
+
+def _check_window(start: str, end: str, label: str, origin: str) -> None:
+    if dt.date.fromisoformat(end) < dt.date.fromisoformat(start):
+        raise ScenarioError(
+            f"{origin}: key '{label}.end' ({end}) is before '{label}.start' ({start}); end must be on or after start"
+        )
+
+
+def validate(raw: dict[str, Any], origin: str) -> dict[str, Any]:
+    """Check every key of a scenario; fill defaults. ``origin`` names the file."""
+    sch = schema()
+    allowed_sections = [*sch, "measures"]
+    for section in raw:
+        if section not in allowed_sections:
+            raise ScenarioError(
+                f"{origin}: unknown section [{section}]{_suggest(section, allowed_sections)}; "
+                f"allowed sections: {', '.join(allowed_sections)}"
+            )
+    out: dict[str, Any] = {s: _validate_keys(raw.get(s, {}), keys, s, origin) for s, keys in sch.items()}
+    specs = measure_specs()
+    measures_raw = raw.get("measures", {})
+    if not isinstance(measures_raw, dict):
+        raise ScenarioError(f"{origin}: 'measures' must hold tables [measures.<id>]")
+    for mid in measures_raw:
+        if mid not in specs:
+            raise ScenarioError(
+                f"{origin}: unknown measure id '{mid}' in [measures.{mid}]{_suggest(mid, list(specs))}; "
+                f"allowed ids: {', '.join(specs)}"
+            )
+    out["measures"] = {}
+    policy = out["policy"]
+    _check_window(policy["start"], policy["end"], "policy", origin)
+    for mid, spec in specs.items():
+        cfg = _validate_keys(measures_raw.get(mid, {}), spec["keys"], f"measures.{mid}", origin)
+        cfg["start"] = cfg["start"] or policy["start"]
+        cfg["end"] = cfg["end"] or policy["end"]
+        _check_window(cfg["start"], cfg["end"], f"measures.{mid}", origin)
+        out["measures"][mid] = cfg
     start, end = out["period"]["start"], out["period"]["end"]
     if month_index(end) < month_index(start):
         raise ScenarioError(
@@ -167,21 +304,6 @@ def validate(raw: dict[str, Any], origin: str) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _check_value(spec: Key, value: Any, where: str) -> Any:
-    ok = isinstance(value, spec.type) and not (spec.type is not bool and isinstance(value, bool))
-    if spec.type is float and isinstance(value, int) and not isinstance(value, bool):
-        value, ok = float(value), True
-    if not ok:
-        raise ScenarioError(f"{where} is {value!r} ({type(value).__name__}); allowed: {spec.allowed()}")
-    if spec.year_month:
-        match = YEAR_MONTH.match(value)
-        if not match or not 1 <= int(match.group(2)) <= 12:
-            raise ScenarioError(f"{where} is {value!r}; allowed: {spec.allowed()}")
-    if (spec.minimum is not None and value < spec.minimum) or (spec.maximum is not None and value > spec.maximum):
-        raise ScenarioError(f"{where} is {value!r}; allowed: {spec.allowed()}")
-    return value
-
-
 def _read(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
@@ -193,12 +315,13 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """Deep merge: tables merge key by key, other values replace."""
     merged = copy.deepcopy(base)
-    for section, entries in over.items():
-        if isinstance(entries, dict) and isinstance(merged.get(section), dict):
-            merged[section].update(entries)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
         else:
-            merged[section] = copy.deepcopy(entries)
+            merged[key] = copy.deepcopy(value)
     return merged
 
 

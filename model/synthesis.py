@@ -144,7 +144,7 @@ def synthesize(scale: float, demography: dict, rng: np.random.Generator, seed: i
     )
     kind = np.full(n, Kind.RESIDENT, dtype=np.int8)
     kind[~hukou & (age >= 16) & (age <= 64)] = Kind.MIGRANT_WORKER
-    kind[is_student] = Kind.STUDENT
+    kind[is_student] = Kind.GRADUATE
     kind[talent] = Kind.TALENT
 
     stratum = non_hukou * 2 + urban
@@ -196,6 +196,8 @@ def synthesize(scale: float, demography: dict, rng: np.random.Generator, seed: i
         key=keys,
         death_clock=exponential(keys, seed, "death_clock"),
         birth_clock=exponential(keys, seed, "birth_clock"),
+        move_clock=exponential(keys, seed, "move_clock"),
+        study_months=np.where(is_student, 8 + 12 * rng.integers(0, 4, n), -1),  # graduation each July
         age_months=age_months,
         sex=sex,
         household_id=household,

@@ -27,7 +27,7 @@ def _observed(indicator: str, year: int) -> float:
 @pytest.fixture(scope="module")
 def paired_runs():
     """Per seed: the agent model's 15-year results and the projection from its own start."""
-    scenario = load("baseline").with_overrides({"run": {"scale": 0.01}})
+    scenario = load("baseline").with_overrides({"run": {"scale": 0.01, "migration": False}})
     out = []
     for seed in range(SEEDS):
         model = BaotouModel(scenario, seed=seed)
@@ -94,7 +94,8 @@ def test_default_rates_imply_2022_births_and_deaths_within_15_percent():
 
 def test_births_follow_the_mothers_household():
     model = BaotouModel(
-        load("baseline").with_overrides({"run": {"scale": 0.002}, "period": {"end": "2021-12"}}), seed=3
+        load("baseline").with_overrides({"run": {"scale": 0.002, "migration": False}, "period": {"end": "2021-12"}}),
+        seed=3,
     )
     first_new_id = model.people.next_person_id
     model.run()

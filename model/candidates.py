@@ -1,0 +1,152 @@
+"""People elsewhere who consider moving: a gravity-sized monthly flow by origin group, with ages
+from a Rogers–Castro schedule, and event-driven job offers to high-level talent.
+
+Only those who choose Baotou become agents; the rest of the world is not simulated person by
+person. Candidates are drawn from their own stream before any measure acts, so the same
+candidates face every scenario run with the same seed (common random numbers).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model import params
+from model.categories import Education, Kind, Sex
+from model.choosers import outside
+from model.households import _band_value
+from model.migration import MAX_KIDS, Family, arrive, combined_offer, decide, rogers_castro
+from model.rng import derive_keys, salt
+from model.synthesis import _education, single_year_shape
+
+if TYPE_CHECKING:
+    from model.model import BaotouModel
+
+AGES = np.arange(16, 65)
+
+
+class OutsideWorld:
+    """Origin pools (populations) and the monthly flow of people considering a move."""
+
+    def __init__(self, model: BaotouModel) -> None:
+        regions = params.load("regions")
+        beh = model.beh
+        # The pools that generate candidates follow their own trend only, so the candidates are the
+        # same whatever Baotou does; what Baotou gains or sends back is kept apart (``exchange``).
+        self.pool = np.asarray(regions["origin_population_2020"]["value"], dtype=float)
+        self.exchange = np.zeros(self.pool.size)  # persons gone from each origin to Baotou, net
+        self.growth = np.asarray(regions["origin_population_growth"]["value"])
+        shape = single_year_shape()[AGES]
+        weights = shape * rogers_castro(AGES.astype(float), beh)
+        self.age_p = weights / weights.sum()
+        # Share of an origin's population that considers a move in a year, per unit of the peak rate.
+        self.peak_share = weights.sum() / single_year_shape().sum()
+        self.rate = np.asarray(beh["outside_consider_rate"]) * beh["candidate_flow_scale"]
+
+    def step(self) -> None:
+        self.pool *= (1 + self.growth) ** (1 / 12)
+
+    def expected_candidates(self, agents_per_person: float) -> np.ndarray:
+        return self.pool * self.rate * self.peak_share / 12 * agents_per_person
+
+
+def _family(rng: np.random.Generator, model: BaotouModel, age: np.ndarray) -> Family:
+    beh, pop = model.beh, model.pop_params
+    n = age.size
+    partnered = _band_value(pop["partnered_share_by_age"]["value"], age) * beh["candidate_partnered_factor"]
+    couple = rng.random(n) < partnered
+    n_kids = np.where(couple, np.minimum(rng.poisson(beh["children_per_family"], n), MAX_KIDS), 0)
+    oldest = np.clip(age - 22, 0, 15)
+    kids = (rng.random((n, MAX_KIDS)) * (oldest[:, None] + 1)).astype(np.int64)
+    kids[np.arange(MAX_KIDS)[None, :] >= n_kids[:, None]] = -1
+    sex = np.where(rng.random(n) < beh["male_share_of_candidates"], Sex.MALE, Sex.FEMALE)
+    return Family(sex, couple, kids)
+
+
+def _degree(rng: np.random.Generator, model: BaotouModel, n: int) -> np.ndarray:
+    shares = model.beh["graduate_degree_shares"]
+    levels = np.array([Education.COLLEGE, Education.BACHELOR, Education.POSTGRADUATE])
+    return levels[rng.choice(len(shares), n, p=np.asarray(shares) / np.sum(shares))].astype(np.int8)
+
+
+def outside_arrivals(model: BaotouModel) -> None:
+    """This month's outside candidates choose among Baotou and the other destinations."""
+    rng, beh = model.streams["candidates"], model.beh
+    world = model.world
+    counts = rng.poisson(world.expected_candidates(model.agents_per_person))
+    n = int(counts.sum())
+    model.flows["candidates"] += n
+    if n == 0:
+        return
+    origin = np.repeat(np.arange(1, counts.size + 1), counts).astype(np.int8)
+    age = rng.choice(AGES, n, p=world.age_p)
+    family = _family(rng, model, age)
+    education = _education(age, np.zeros(n, bool), rng)
+    graduate = (age >= 21) & (age <= 25) & (rng.random(n) < beh["graduate_share_of_candidates"])
+    education[graduate] = _degree(rng, model, int(graduate.sum()))
+    kind = np.where(graduate, Kind.GRADUATE, Kind.MIGRANT_WORKER).astype(np.int8)
+    keys = derive_keys(np.arange(n, dtype=np.uint64), salt(model.seed, "candidate", model.month))
+    bring = rng.random(n) < beh["bring_family_share"]
+    ch = outside(keys, age, education, kind, origin, family.couple, family.kids_ages)
+    decision = decide(model, ch, "candidate_choice")
+    _settle_arrivals(model, ch, family, bring, decision.choice == 0)
+    came = decision.choice == 0
+    model.world.exchange += np.bincount(origin[came] - 1, weights=ch.household_size[came], minlength=3) * model.weight
+
+
+def _settle_arrivals(model: BaotouModel, ch, family: Family, bring: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    sel = np.flatnonzero(chosen)
+    if sel.size == 0:
+        return sel
+    sub = ch.subset(sel)
+    fam = Family(family.head_sex[sel], family.couple[sel], family.kids_ages[sel])
+    gain = combined_offer(model, sub).job_finding
+    extra = sum((m.bring_family_gain(sub) for m in model.measures.values()), np.zeros(sel.size))
+    bring_now = bring[sel] | (model.uniform(sub.key, "bring_family_late") < extra)
+    heads = arrive(model, sub, fam, gain, bring_now)
+    model.arrived(heads)
+    return heads
+
+
+def _talent_candidates(rng: np.random.Generator, model: BaotouModel, n: int):
+    shares = np.asarray(model.beh["talent_origin_shares"])
+    lo, hi = model.beh["talent_age_range"]
+    age = rng.integers(int(lo), int(hi) + 1, n)
+    origin = (1 + rng.choice(shares.size, n, p=shares / shares.sum())).astype(np.int8)
+    return age, origin, _family(rng, model, age), rng.random(n) < model.beh["bring_family_share"]
+
+
+def talent_offers(model: BaotouModel) -> None:
+    """Job offers to high-level talent elsewhere (with T2's extra posts); accept or not, with family.
+
+    The base offers and T2's extra ones come from separate streams, so the base offers are the
+    same in every run with the same seed.
+    """
+    beh = model.beh
+    extra = sum(m.extra_talent_offers() for m in model.measures.values())
+    n_base = model.streams["talent"].poisson(beh["talent_offers_per_year"] * model.agents_per_person / 12)
+    n_extra = model.streams["talent_extra"].poisson(extra * model.agents_per_person / 12) if extra else 0
+    parts = [_talent_candidates(model.streams["talent"], model, n_base)]
+    if n_extra:
+        parts.append(_talent_candidates(model.streams["talent_extra"], model, n_extra))
+    n = n_base + n_extra
+    if n == 0:
+        return
+    age = np.concatenate([p[0] for p in parts])
+    origin = np.concatenate([p[1] for p in parts])
+    family = Family(*(np.concatenate([getattr(p[2], f) for p in parts]) for f in ("head_sex", "couple", "kids_ages")))
+    bring = np.concatenate([p[3] for p in parts])
+    keys = derive_keys(np.arange(n, dtype=np.uint64), salt(model.seed, "talent", model.month))
+    keys[n_base:] = derive_keys(np.arange(n_extra, dtype=np.uint64), salt(model.seed, "talent_extra", model.month))
+    kind = np.full(n, Kind.TALENT, dtype=np.int8)
+    education = np.full(n, Education.POSTGRADUATE, dtype=np.int8)
+    ch = outside(keys, age, education, kind, origin, family.couple, family.kids_ages)
+    decision = decide(model, ch, "talent_choice", only_baotou=True, constant=beh["talent_accept_constant"])
+    accepted = decision.choice == 0
+    _settle_arrivals(model, ch, family, bring, accepted)
+    model.world.exchange += (
+        np.bincount(origin[accepted] - 1, weights=ch.household_size[accepted], minlength=3) * model.weight
+    )
+    if n_extra and "T2" in model.measures:
+        model.measures["T2"].record_filled(float(np.count_nonzero(accepted[n_base:])))

@@ -1,0 +1,139 @@
+"""People facing a location decision, as arrays: residents of Baotou or outside candidates.
+
+The choice model and every measure look at choosers through this one structure, whether they
+are agents already in Baotou or people elsewhere considering a move (who are not agents).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from model.categories import Kind, Origin, Role, Tenure
+from model.population import People
+
+
+@dataclass
+class Choosers:
+    """One decision maker per row (a household head, a single person, a graduate)."""
+
+    key: np.ndarray  # uint64 identity for random draws
+    age: np.ndarray  # years
+    education: np.ndarray
+    kind: np.ndarray
+    origin: np.ndarray  # Origin; BAOTOU for hukou holders born here
+    hukou: np.ndarray  # holds Baotou hukou
+    in_baotou: np.ndarray  # lives in Baotou now (stay = Baotou) or elsewhere (stay = home)
+    tenure: np.ndarray
+    employed: np.ndarray
+    months_in_baotou: np.ndarray
+    social_insurance_months: np.ndarray
+    provident_fund_months: np.ndarray
+    couple: np.ndarray  # lives with a spouse (or would move with one)
+    kids_0_2: np.ndarray
+    kids_3_5: np.ndarray
+    kids_6_15: np.ndarray
+    elder_60: np.ndarray  # a household member aged 60+ other than the chooser
+    household_size: np.ndarray
+    graduate: np.ndarray  # deciding at graduation from a Baotou university
+
+    def __len__(self) -> int:
+        return self.key.size
+
+    def subset(self, rows: np.ndarray) -> Choosers:
+        return Choosers(**{f.name: getattr(self, f.name)[rows] for f in fields(self)})
+
+    @property
+    def school_children(self) -> np.ndarray:
+        return self.kids_6_15 > 0
+
+    @property
+    def is_talent(self) -> np.ndarray:
+        return self.kind == Kind.TALENT
+
+
+def from_people(people: People, rows: np.ndarray, graduate: bool = False) -> Choosers:
+    """Choosers for agents in Baotou, with their households' composition."""
+    hh = people.household_id
+    in_set = np.zeros(int(hh.max()) + 1 if hh.size else 1, dtype=bool)
+    in_set[hh[rows]] = True
+    members = np.flatnonzero(in_set[hh] & people.alive)
+    m_hh, m_age = hh[members], people.age_years()[members]
+    size = np.bincount(m_hh, minlength=in_set.size)
+    counts = {
+        name: np.bincount(m_hh[(m_age >= lo) & (m_age <= hi)], minlength=in_set.size)
+        for name, lo, hi in (("kids_0_2", 0, 2), ("kids_3_5", 3, 5), ("kids_6_15", 6, 15), ("elder", 60, 200))
+    }
+    spouse = np.bincount(m_hh[people.role[members] == Role.SPOUSE], minlength=in_set.size)
+    own_hh = hh[rows]
+    age = people.age_years()[rows]
+    own_elder = (age >= 60).astype(np.int64)
+    head = people.role[rows] == Role.HEAD
+    # Kids and spouse belong to the chooser only if the chooser heads the household.
+    return Choosers(
+        key=people.key[rows],
+        age=age,
+        education=people.education[rows],
+        kind=people.kind[rows],
+        origin=people.origin[rows],
+        hukou=people.hukou[rows],
+        in_baotou=np.ones(rows.size, dtype=bool),
+        tenure=people.tenure[rows],
+        employed=people.employed[rows],
+        months_in_baotou=people.months_in_baotou[rows],
+        social_insurance_months=people.social_insurance_months[rows],
+        provident_fund_months=people.provident_fund_months[rows],
+        couple=head & (spouse[own_hh] > 0),
+        kids_0_2=np.where(head, counts["kids_0_2"][own_hh], 0),
+        kids_3_5=np.where(head, counts["kids_3_5"][own_hh], 0),
+        kids_6_15=np.where(head, counts["kids_6_15"][own_hh], 0),
+        elder_60=head & ((counts["elder"][own_hh] - own_elder) > 0),
+        household_size=np.where(head, size[own_hh], 1),
+        graduate=np.full(rows.size, graduate),
+    )
+
+
+def outside(
+    key: np.ndarray,
+    age: np.ndarray,
+    education: np.ndarray,
+    kind: np.ndarray,
+    origin: np.ndarray,
+    couple: np.ndarray,
+    kids_ages: np.ndarray,
+) -> Choosers:
+    """Choosers for people elsewhere (not agents), who would come with the family given.
+
+    ``kids_ages`` is (n, k): each row's children's ages, -1 where there is none.
+    """
+    n = key.size
+
+    def count(lo: int, hi: int) -> np.ndarray:
+        return ((kids_ages >= lo) & (kids_ages <= hi)).sum(axis=1)
+
+    zeros = np.zeros(n, dtype=np.int64)
+    return Choosers(
+        key=key,
+        age=age,
+        education=education,
+        kind=kind,
+        origin=origin,
+        hukou=np.zeros(n, dtype=bool),
+        in_baotou=np.zeros(n, dtype=bool),
+        tenure=np.full(n, Tenure.RENT, dtype=np.int8),
+        employed=np.zeros(n, dtype=bool),
+        months_in_baotou=zeros.copy(),
+        social_insurance_months=zeros.copy(),
+        provident_fund_months=zeros.copy(),
+        couple=couple,
+        kids_0_2=count(0, 2),
+        kids_3_5=count(3, 5),
+        kids_6_15=count(6, 15),
+        elder_60=np.zeros(n, dtype=bool),
+        household_size=1 + couple.astype(np.int64) + (kids_ages >= 0).sum(axis=1),
+        graduate=np.zeros(n, dtype=bool),
+    )
+
+
+assert Origin.BAOTOU == 0

@@ -1,0 +1,36 @@
+"""Every measure of the 2022 package, one class each, by id (H1 ... C3).
+
+``build(scenario, model)`` makes the enabled ones. ``MEASURE_CLASSES`` maps id to class; the
+ids, names, groups and parameters are those of ``model/data/measures.toml``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from model.measures import environment, family, housing, jobs, social, talent
+from model.measures.base import Measure
+from model.scenario import Scenario, measure_specs
+
+if TYPE_CHECKING:
+    from model.model import BaotouModel
+
+MEASURE_CLASSES: dict[str, type[Measure]] = {
+    cls.id: cls
+    for module in (housing, family, social, jobs, talent, environment)
+    for cls in vars(module).values()
+    if isinstance(cls, type) and issubclass(cls, Measure) and cls.id
+}
+assert set(MEASURE_CLASSES) == set(measure_specs()), "every measure in data/measures.toml needs a class, and back"
+
+
+def build(scenario: Scenario, model: BaotouModel) -> dict[str, Measure]:
+    return {mid: MEASURE_CLASSES[mid](cfg, model) for mid, cfg in scenario.enabled_measures().items()}
+
+
+def groups() -> dict[str, list[str]]:
+    """Measure ids by group, in the order of the data file."""
+    out: dict[str, list[str]] = {}
+    for mid, spec in measure_specs().items():
+        out.setdefault(spec["group"], []).append(mid)
+    return out

@@ -1,0 +1,237 @@
+"""Housing measures: H1 public rental, H2 first-home fee waiver, H3 provident-fund loans,
+H4 talent housing (包府发〔2021〕5号, 包住建保〔2021〕9号)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.categories import Education, Kind, Tenure
+from model.choice import Offer
+from model.choosers import Choosers
+from model.measures.base import Measure, annuity, money_offer
+
+NOT_OWNING = (Tenure.RENT, Tenure.DORMITORY)
+
+
+def _p_buy_within_horizon(model) -> float:
+    beh = model.beh
+    return 1 - np.exp(-beh["home_purchase_rate"] * beh["horizon_years"])
+
+
+class _Allocated(Measure):
+    """A measure with a stock of places, a queue and tenancies of a fixed length."""
+
+    tenure = Tenure.PUBLIC_RENTAL
+
+    def __init__(self, config, model) -> None:
+        super().__init__(config, model)
+        self.queue = np.empty(0, dtype=np.int64)  # household ids waiting, first come first served
+        self.tenants = np.empty(0, dtype=np.int64)
+        self.since = np.empty(0, dtype=np.int64)
+        self.months_by_tenant = np.empty(0, dtype=np.int64)  # lease length per tenant
+
+    def _end_tenancies(self) -> None:
+        alive = self.model.alive_households()
+        here = alive[self.tenants]
+        over = here & (self.model.month - self.since >= self.months_by_tenant)
+        if over.any():
+            self.model.set_household_tenure(self.tenants[over], Tenure.RENT)
+        keep = here & ~over
+        self.tenants, self.since, self.months_by_tenant = (
+            self.tenants[keep],
+            self.since[keep],
+            self.months_by_tenant[keep],
+        )
+        self.queue = self.queue[alive[self.queue]]
+
+    def _enqueue(self, households: np.ndarray) -> None:
+        new = np.setdiff1d(households, np.concatenate([self.queue, self.tenants]), assume_unique=False)
+        self.queue = np.concatenate([self.queue, new])
+
+    def _admit(self, count: int, lease_months: np.ndarray | int) -> np.ndarray:
+        take = self.queue[:count]
+        self.queue = self.queue[count:]
+        lease = np.broadcast_to(np.asarray(lease_months, dtype=np.int64), take.shape)
+        self.tenants = np.concatenate([self.tenants, take])
+        self.since = np.concatenate([self.since, np.full(take.size, self.model.month)])
+        self.months_by_tenant = np.concatenate([self.months_by_tenant, lease])
+        self.model.set_household_tenure(take, self.tenure)
+        return take
+
+    def access_probability(self, places_per_year: float) -> float:
+        """Chance a new applicant gets a place within a year, given the queue ahead."""
+        return float(min(1.0, places_per_year / (self.queue.size + places_per_year))) if places_per_year > 0 else 0.0
+
+
+class PublicRental(_Allocated):
+    """H1 公租房: public rental flats opened to newly employed workers without housing and to
+    stably employed migrant workers, households as the unit; a queue when flats run out."""
+
+    id = "H1"
+
+    def __init__(self, config, model) -> None:
+        super().__init__(config, model)
+        self._carry = 0.0
+        self._opened = False
+
+    def _eligible(self, ch: Choosers) -> np.ndarray:
+        newcomer = ~ch.hukou | (ch.months_in_baotou <= 24)
+        return np.isin(ch.tenure, NOT_OWNING) & newcomer & (ch.employed | ~ch.in_baotou)
+
+    def _flats_per_year(self) -> float:
+        return self.p["units"] * self.model.agents_per_person
+
+    def offer(self, ch: Choosers) -> Offer:
+        beh = self.model.beh
+        saving = (
+            self.p["rent_discount"] * self.model.now.rent[0] * min(self.p["lease_months"] / 12, beh["horizon_years"])
+        )
+        per_year = saving / beh["horizon_years"] * self.access_probability(self._flats_per_year())
+        return money_offer(ch, np.where(self._eligible(ch), per_year, 0.0))
+
+    def on_arrival(self, rows: np.ndarray) -> None:
+        if self.active():
+            ch = self.model.choosers_of(rows)
+            self._enqueue(self.model.people.household_id[rows][self._eligible(ch)])
+
+    def monthly(self) -> None:
+        self._end_tenancies()
+        if self.active():
+            if not self._opened:  # migrants already in Baotou apply when the measure opens
+                heads = self.model.head_rows()
+                ch = self.model.choosers_of(heads)
+                self._enqueue(self.model.people.household_id[heads][self._eligible(ch) & ~ch.hukou])
+                self._opened = True
+            self._carry += self._flats_per_year() / 12
+            admit = int(self._carry)
+            self._carry -= admit
+            self._admit(admit, self.p["lease_months"])
+        self.pay(self.p["rent_discount"] * self.model.now.rent[0] / 12, self.tenants.size)
+
+
+class FirstHomeFeeWaiver(Measure):
+    """H2: administrative fees for the property certificate waived on a first ordinary home in the
+    main urban area for people newly settling; service fees at the national minimum."""
+
+    id = "H2"
+
+    def _eligible(self, ch: Choosers) -> np.ndarray:
+        return (~ch.hukou | (ch.months_in_baotou <= 36)) & (ch.tenure != Tenure.OWN)
+
+    def offer(self, ch: Choosers) -> Offer:
+        beh = self.model.beh
+        value = annuity(self.p["fee_waiver"], beh["discount_rate"], beh["horizon_years"]) * _p_buy_within_horizon(
+            self.model
+        )
+        return money_offer(ch, np.where(self._eligible(ch), value, 0.0))
+
+    def purchase_incentive(self, ch: Choosers) -> np.ndarray:
+        return np.where(self._eligible(ch), self.p["fee_waiver"], 0.0) if self.active() else np.zeros(len(ch))
+
+    def on_purchase(self, ch: Choosers) -> None:
+        if self.active():
+            self.pay(self.p["fee_waiver"], np.count_nonzero(self._eligible(ch)))
+
+
+class ProvidentFundLoan(Measure):
+    """H3 住房公积金: a provident-fund loan after 6 months of social insurance and contributions;
+    limits 400k single, 700k couple (600k / 1M with a talent card). The fund lends its members'
+    savings, so the measure has no fiscal cost; the loans it makes are reported."""
+
+    id = "H3"
+
+    def __init__(self, config, model) -> None:
+        super().__init__(config, model)
+        self.loans = 0.0
+
+    def _annual_saving(self, ch: Choosers) -> np.ndarray:
+        beh, p = self.model.beh, self.p
+        need = beh["loan_to_value"] * self.model.now.home_price
+        limit = np.where(ch.couple, p["loan_limit_couple"], p["loan_limit_single"])
+        limit = np.where(
+            ch.is_talent, np.where(ch.couple, p["loan_limit_talent_couple"], p["loan_limit_talent_single"]), limit
+        )
+        gap = beh["mortgage_rate"] - beh["provident_fund_rate"]
+        new = np.minimum(limit, need) * gap
+        before = min(p["loan_limit_before"], need) * gap
+        # Members with 6-11 months could not borrow at all under the old rule.
+        waited = ch.in_baotou & (ch.provident_fund_months < p["months_required_before"])
+        return np.where(waited, new, new - before)
+
+    def _member(self, ch: Choosers) -> np.ndarray:
+        """Contributes to the fund, or would (newcomers: their kind's coverage)."""
+        coverage = np.asarray(self.model.pop_params["provident_fund_coverage"]["value"])[ch.kind]
+        return np.where(ch.in_baotou, ch.provident_fund_months > 0, coverage)
+
+    def offer(self, ch: Choosers) -> Offer:
+        value = self._annual_saving(ch) * self._member(ch) * _p_buy_within_horizon(self.model)
+        return money_offer(ch, np.where(ch.tenure != Tenure.OWN, value, 0.0))
+
+    def purchase_incentive(self, ch: Choosers) -> np.ndarray:
+        if not self.active():
+            return np.zeros(len(ch))
+        ok = ch.provident_fund_months >= self.p["months_required"]
+        return np.where(ok, self._annual_saving(ch) * self.model.beh["horizon_years"], 0.0)
+
+    def on_purchase(self, ch: Choosers) -> None:
+        if self.active():
+            ok = ch.provident_fund_months >= self.p["months_required"]
+            limit = np.where(ch.couple, self.p["loan_limit_couple"], self.p["loan_limit_single"])
+            need = self.model.beh["loan_to_value"] * self.model.now.home_price
+            self.loans += float(np.minimum(limit, need)[ok].sum()) * self.model.weight
+
+
+class TalentHousing(_Allocated):
+    """H4 人才住房: talent apartments (college and bachelor's graduates 1 year free then 1 year half
+    rent; master's and doctoral 2 + 2), and a discount on a first home for postgraduates who
+    settle hukou."""
+
+    id = "H4"
+    tenure = Tenure.TALENT_APARTMENT
+
+    def _eligible(self, ch: Choosers) -> np.ndarray:
+        degree = ch.education >= Education.COLLEGE
+        newly = ch.graduate | ~ch.in_baotou | (ch.months_in_baotou <= 12)
+        return degree & newly & np.isin(ch.kind, (Kind.GRADUATE, Kind.TALENT))
+
+    def _free_months(self, ch: Choosers) -> np.ndarray:
+        postgraduate = ch.education >= Education.POSTGRADUATE
+        return np.where(postgraduate, self.p["free_months_postgraduate"], self.p["free_months_college"])
+
+    def _places_per_year(self) -> float:
+        # Apartments turn over as tenancies end (free months, then as many at half rent).
+        tenancy_years = 2 * self.p["free_months_college"] / 12
+        return self.p["apartments"] * self.model.agents_per_person / tenancy_years
+
+    def offer(self, ch: Choosers) -> Offer:
+        beh = self.model.beh
+        months = self._free_months(ch)
+        saving = self.model.now.rent[0] / 12 * (months + 0.5 * months)
+        value = annuity(saving, beh["discount_rate"], beh["horizon_years"]) * self.access_probability(
+            self._places_per_year()
+        )
+        return money_offer(ch, np.where(self._eligible(ch), value, 0.0))
+
+    def on_arrival(self, rows: np.ndarray) -> None:
+        if self.active():
+            ch = self.model.choosers_of(rows)
+            self._enqueue(self.model.people.household_id[rows][self._eligible(ch)])
+
+    def monthly(self) -> None:
+        self._end_tenancies()
+        if self.active():
+            free = int(round(self.p["apartments"] * self.model.agents_per_person)) - self.tenants.size
+            if free > 0 and self.queue.size:
+                heads = self.model.head_of(self.queue[:free])
+                self._admit(heads.size, self._free_months(self.model.choosers_of(heads)) * 2)
+        elapsed = self.model.month - self.since
+        full = elapsed < self.months_by_tenant / 2
+        rent = self.model.now.rent[0] / 12
+        self.pay(np.where(full, rent, 0.5 * rent))
+
+    def purchase_incentive(self, ch: Choosers) -> np.ndarray:
+        ok = (ch.education >= Education.POSTGRADUATE) & ch.hukou & self.active()
+        return np.where(ok, self.p["first_home_discount"] * self.model.now.home_price, 0.0)
+
+    def on_purchase(self, ch: Choosers) -> None:
+        self.pay(self.purchase_incentive(ch))

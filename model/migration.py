@@ -1,0 +1,395 @@
+"""Who moves and how they decide: the shared decision, residents leaving, households arriving
+and families joining later.
+
+Every decision goes through ``decide``: the offers of the measures active this month are added
+to Baotou's alternative, the nested logit gives the probabilities, the chooser's own draw picks
+one, and the difference the measures made to the chance of living in Baotou is attributed to
+them in proportion to the utility each added.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from scipy.special import ndtri
+
+from model import choice
+from model.categories import Area, Education, Kind, Role, Sex, Tenure
+from model.choosers import Choosers
+from model.conditions import BAOTOU
+from model.rng import derive_keys, exponential, salt
+from model.synthesis import _rate_by_band
+
+if TYPE_CHECKING:
+    from model.model import BaotouModel
+
+MAX_KIDS = 3
+
+
+@dataclass
+class Decision:
+    choice: np.ndarray  # destination index, -1 = stay
+    p_baotou: np.ndarray  # chance of living in Baotou after deciding, with the measures
+    p_baotou_without: np.ndarray  # the same with no measure
+
+
+def combined_offer(model: BaotouModel, ch: Choosers) -> choice.Offer:
+    """The sum of what every active measure offers, with each one's utility-equivalent."""
+    total = choice.Offer.empty(len(ch))
+    beh = model.beh
+    base_income = np.maximum(model.now.wage[BAOTOU] * choice.EDUCATION_PREMIUM[ch.education] * 0.9, 1.0)
+    access_count = np.zeros(len(ch))
+    parts = {}
+    for mid, measure in model.measures.items():
+        if not measure.active():
+            continue
+        offer = measure.offer(ch)
+        if offer is None:
+            continue
+        total.money += offer.money
+        total.utility += offer.utility
+        total.job_finding += offer.job_finding
+        total.school_access |= offer.school_access
+        access_count += offer.school_access
+        parts[mid] = offer
+    school = beh["school_access_value"] * beh["beta_income"] * ch.school_children * ~ch.hukou
+    for mid, offer in parts.items():
+        dv = (
+            beh["beta_income"] * (offer.money + offer.job_finding * model.now.wage[BAOTOU]) / base_income
+            + offer.utility
+            + school * offer.school_access / np.maximum(access_count, 1)
+        )
+        total.by_measure[mid] = dv
+    return total
+
+
+def decide(model: BaotouModel, ch: Choosers, name: str, only_baotou: bool = False, constant: float = 0.0) -> Decision:
+    """Choose for every chooser; ``name`` keys the random draws of this kind of decision."""
+    beh = model.beh
+    offer = combined_offer(model, ch)
+    cut = sum((m.distance_cut(ch) for m in model.measures.values()), np.zeros(len(ch)))
+    network = model.baotou_network()
+
+    def probs(o: choice.Offer, c: np.ndarray) -> choice.Probabilities:
+        v, movable, stay_col = choice.utilities(ch, model.now, beh, o, network, c)
+        v[:, BAOTOU] += constant
+        if only_baotou:
+            movable = movable & (np.arange(choice.N_DEST) == BAOTOU)[None, :]
+        return choice.probabilities(v, movable, stay_col, beh["nest_lambda"])
+
+    with_measures = probs(offer, cut)
+    chosen = choice.draw(with_measures, model.uniform(ch.key, name))
+    p_with = with_measures.baotou(ch)
+    if offer.by_measure or cut.any():
+        p_without = probs(choice.Offer.empty(len(ch)), np.zeros(len(ch))).baotou(ch)
+        _attribute(model, ch, offer, p_with - p_without, cut)
+    else:
+        p_without = p_with
+    return Decision(chosen, p_with, p_without)
+
+
+def _attribute(model: BaotouModel, ch: Choosers, offer: choice.Offer, extra: np.ndarray, cut: np.ndarray) -> None:
+    """Share each chooser's extra chance of living in Baotou among the measures that caused it."""
+    parts = dict(offer.by_measure)
+    if cut.any() and "C3" in model.measures:
+        beh = model.beh
+        parts["C3"] = beh["distance_income_ratio"] * beh["beta_income"] * -np.log1p(-cut) * ~ch.in_baotou
+    stacked = np.maximum(np.array(list(parts.values())), 0.0)
+    total = stacked.sum(axis=0)
+    share = np.divide(stacked, total, out=np.zeros_like(stacked), where=total > 0)
+    persons = extra * ch.household_size * model.weight
+    for mid, s in zip(parts, share, strict=True):
+        model.measures[mid].attributed += float((persons * s).sum())
+
+
+# ------------------------------------------------------------------------- residents leaving
+
+
+def rogers_castro(age: np.ndarray, beh: dict) -> np.ndarray:
+    """Rogers–Castro migration schedule, labour peak height 1 (plus child and constant terms)."""
+    x = age - beh["rc_mu"]
+    labour = np.exp(-beh["rc_alpha"] * x - np.exp(-beh["rc_lambda"] * x))
+    peak_x = np.log(beh["rc_lambda"] / beh["rc_alpha"]) / beh["rc_lambda"]
+    peak = np.exp(-beh["rc_alpha"] * peak_x - np.exp(-beh["rc_lambda"] * peak_x))
+    return labour / peak + beh["rc_child"] * np.exp(-beh["rc_alpha"] * age) + beh["rc_constant"]
+
+
+def resident_departures(model: BaotouModel) -> None:
+    """Heads and adult children consider moving on their own clocks, then choose; a head who
+    leaves takes the household along."""
+    people, beh = model.people, model.beh
+    age = people.age_years()
+    role = people.role
+    deciders = np.flatnonzero(
+        people.alive
+        & (people.study_months < 0)
+        & ((role == Role.HEAD) | ((role == Role.CHILD) & (age >= 18) & (age < 36)))
+    )
+    a = age[deciders]
+    rate = beh["resident_consider_rate"] * rogers_castro(a, beh)
+    rate *= np.asarray(beh["consider_multiplier_by_kind"])[people.kind[deciders]]
+    rate *= np.where(people.tenure[deciders] == Tenure.OWN, beh["owner_consider_multiplier"], 1.0)
+    rate *= (1 + people.months_in_baotou[deciders] / 12) ** -beh["duration_inertia"]
+    rate *= np.where(~people.hukou[deciders] & (a > beh["return_age"]), beh["return_multiplier"], 1.0)
+    child_turns_six = model.households_with_age_months(72, 84)
+    rate *= np.where(
+        (role[deciders] == Role.HEAD) & child_turns_six[people.household_id[deciders]],
+        beh["school_age_event_multiplier"],
+        1.0,
+    )
+    clock = people.move_clock
+    clock[deciders] -= (rate / 12).astype(np.float32)
+    considering = deciders[clock[deciders] <= 0]
+    if considering.size == 0:
+        return
+    clock[considering] = exponential(people.key[considering], model.seed, "move_clock", model.month)
+    ch = model.choosers_of(considering)
+    decision = decide(model, ch, "resident_choice")
+    moving = decision.choice >= 0
+    leaving, destination = considering[moving], decision.choice[moving]
+    is_head = role[leaving] == Role.HEAD
+    heads, alone = leaving[is_head], leaving[~is_head]
+    members = model.members_of(people.household_id[heads])
+    dest_by_household = np.full(model.household_capacity(), -1)
+    dest_by_household[people.household_id[heads]] = destination[is_head]
+    on_own = dest_by_household[people.household_id[alone]] < 0  # not already leaving with their head
+    rows = np.concatenate([members, alone[on_own]])
+    model.depart(rows, np.concatenate([dest_by_household[people.household_id[members]], destination[~is_head][on_own]]))
+
+
+# ------------------------------------------------------------------------------- arrivals
+
+
+@dataclass
+class Family:
+    """Who would come with each arriving chooser (arrays over choosers)."""
+
+    head_sex: np.ndarray
+    couple: np.ndarray
+    kids_ages: np.ndarray  # (n, MAX_KIDS), -1 for none
+
+
+def _employment_rate(model: BaotouModel, age: np.ndarray, sex: np.ndarray) -> np.ndarray:
+    pop = model.pop_params
+    return np.where(
+        sex == Sex.MALE,
+        _rate_by_band(pop["employment_rate_male"], age),
+        _rate_by_band(pop["employment_rate_female"], age),
+    )
+
+
+def _person_values(
+    model: BaotouModel,
+    keys: np.ndarray,
+    age: np.ndarray,
+    sex: np.ndarray,
+    education: np.ndarray,
+    kind: np.ndarray,
+    working: np.ndarray,
+    job_gain: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Columns for new agents: job, income, insurance, clocks, drawn from each person's own key."""
+    pop, seed = model.pop_params, model.seed
+    p_job = np.where(working, np.clip(choice.JOB_FINDING[BAOTOU] + job_gain, 0, 1), _employment_rate(model, age, sex))
+    employed = (model.uniform(keys, "job") < p_job) & (age >= 16)
+    sigma = pop["wage_dispersion"]["value"]
+    noise = np.exp(sigma * ndtri(model.uniform(keys, "wage")) - sigma**2 / 2)
+    income = np.where(employed, model.now.wage[BAOTOU] * choice.EDUCATION_PREMIUM[education] * noise, 0.0)
+    coverage = np.asarray(pop["social_insurance_coverage"]["value"])[kind]
+    coverage = np.maximum(coverage, max((m.social_insurance_coverage() for m in model.measures.values()), default=0.0))
+    pf = np.asarray(pop["provident_fund_coverage"]["value"])[kind]
+    return {
+        "employed": employed,
+        "income": income,
+        "social_insurance": employed & (model.uniform(keys, "social_insurance") < coverage),
+        "provident_fund": employed & (model.uniform(keys, "provident_fund") < pf),
+        "death_clock": exponential(keys, seed, "death_clock"),
+        "birth_clock": exponential(keys, seed, "birth_clock"),
+        "move_clock": exponential(keys, seed, "move_clock"),
+    }
+
+
+def arrive(
+    model: BaotouModel,
+    ch: Choosers,
+    family: Family,
+    job_gain: np.ndarray,
+    bring_now: np.ndarray,
+    household_ids: np.ndarray | None = None,
+) -> np.ndarray:
+    """Add arriving heads (and the family members who come now) as agents; returns head rows.
+
+    Members who do not come now are queued to join later. With ``household_ids`` the arrivals
+    join existing households (families joining) instead of founding new ones.
+    """
+    people, beh = model.people, model.beh
+    n = len(ch)
+    if n == 0:
+        return np.empty(0, dtype=np.int64)
+    new_households = household_ids is None
+    hh = model.new_household_ids(n) if new_households else household_ids
+    main = model.uniform(ch.key, "area") < beh["main_urban_share_of_newcomers"]
+    dormitory = (ch.kind == Kind.MIGRANT_WORKER) & (
+        model.uniform(ch.key, "dormitory") < beh["dormitory_share_of_migrant_workers"]
+    )
+    tenure = np.where(dormitory, Tenure.DORMITORY, Tenure.RENT)
+    common = {"hukou": False, "urban": True}
+
+    def add(sel: np.ndarray, keys, age, sex, education, kind, role, working, gain) -> np.ndarray:
+        if sel.size == 0:
+            return np.empty(0, dtype=np.int64)
+        months = age * 12 + (model.uniform(keys, "birth_month") * 12).astype(np.int64)
+        values = _person_values(model, keys, age, sex, education, kind, working, gain)
+        if not new_households:  # joiners take the household's housing and place
+            head_rows = model.head_of(hh[sel])
+            t, area = people.tenure[head_rows], people.area[head_rows]
+        else:
+            t, area = tenure[sel], np.where(main[sel], Area.MAIN_URBAN, Area.OUTER)
+        rows = people.add(
+            sel.size,
+            key=keys,
+            age_months=months,
+            sex=sex,
+            household_id=hh[sel],
+            role=role,
+            kind=kind,
+            education=education,
+            tenure=t,
+            area=area,
+            origin=ch.origin[sel],
+            **common,
+            **values,
+        )
+        return np.arange(rows.start, rows.stop)
+
+    everyone = np.arange(n)
+    if new_households:
+        head_rows = add(
+            everyone, ch.key, ch.age, family.head_sex, ch.education, ch.kind, Role.HEAD, np.ones(n, bool), job_gain
+        )
+    else:
+        head_rows = np.empty(0, dtype=np.int64)
+    came = np.empty(0, dtype=np.int64)
+    spouse = everyone[family.couple & bring_now]
+    if spouse.size:
+        keys = derive_keys(ch.key[spouse], salt(0, "spouse"))
+        sex = np.where(family.head_sex[spouse] == Sex.MALE, Sex.FEMALE, Sex.MALE)
+        gap = beh["spouse_age_gap"] * np.where(sex == Sex.MALE, 1, -1)
+        came = add(
+            spouse,
+            keys,
+            np.maximum(ch.age[spouse] + gap, 18),
+            sex,
+            ch.education[spouse],
+            ch.kind[spouse],
+            Role.SPOUSE,
+            np.zeros(spouse.size, bool),
+            job_gain[spouse],
+        )
+    kid_rows = []
+    for k in range(MAX_KIDS):
+        sel = everyone[(family.kids_ages[:, k] >= 0) & bring_now]
+        if sel.size:
+            keys = derive_keys(ch.key[sel], salt(k, "child"))
+            sex = np.where(model.uniform(keys, "sex_at_birth") < model.rates.male_share_of_births, Sex.MALE, Sex.FEMALE)
+            age = family.kids_ages[sel, k]
+            kid_rows.append(
+                add(
+                    sel,
+                    keys,
+                    age,
+                    sex,
+                    np.full(sel.size, Education.PRIMARY_OR_LESS),
+                    ch.kind[sel],
+                    Role.CHILD,
+                    np.zeros(sel.size, bool),
+                    np.zeros(sel.size),
+                )
+            )
+    rows = np.concatenate([head_rows, came, *kid_rows])
+    model.count_in(rows)
+    later = everyone[~bring_now & (family.couple | (family.kids_ages >= 0).any(axis=1))]
+    if new_households and later.size:
+        delay = 1 + exponential(ch.key[later], model.seed, "family_delay") * beh["family_join_months"]
+        model.pending.add(
+            model.month + delay.astype(np.int64),
+            people.person_id[head_rows[later]],
+            ch.subset(later),
+            Family(family.head_sex[later], family.couple[later], family.kids_ages[later]),
+        )
+    return head_rows
+
+
+class PendingFamilies:
+    """Families left behind by arrivals, joining the head after a delay if the head is still here."""
+
+    def __init__(self) -> None:
+        self.due = np.empty(0, dtype=np.int64)
+        self.head_id = np.empty(0, dtype=np.int64)
+        self.choosers: Choosers | None = None
+        self.family: Family | None = None
+
+    def __len__(self) -> int:
+        return self.due.size
+
+    def add(self, due: np.ndarray, head_id: np.ndarray, ch: Choosers, family: Family) -> None:
+        self.due = np.concatenate([self.due, due])
+        self.head_id = np.concatenate([self.head_id, head_id])
+        if self.choosers is None:
+            self.choosers, self.family = ch, family
+        else:
+            from dataclasses import fields
+
+            self.choosers = Choosers(
+                **{
+                    f.name: np.concatenate([getattr(self.choosers, f.name), getattr(ch, f.name)])
+                    for f in fields(Choosers)
+                }
+            )
+            self.family = Family(
+                *(
+                    np.concatenate([getattr(self.family, f), getattr(family, f)])
+                    for f in ("head_sex", "couple", "kids_ages")
+                )
+            )
+
+    def take_due(self, month: int) -> tuple[np.ndarray, Choosers, Family] | None:
+        due = self.due <= month
+        if not due.any() or self.choosers is None:
+            return None
+        keep = ~due
+        out = (
+            self.head_id[due],
+            self.choosers.subset(np.flatnonzero(due)),
+            Family(self.family.head_sex[due], self.family.couple[due], self.family.kids_ages[due]),
+        )
+        self.due, self.head_id = self.due[keep], self.head_id[keep]
+        self.choosers = self.choosers.subset(np.flatnonzero(keep))
+        self.family = Family(self.family.head_sex[keep], self.family.couple[keep], self.family.kids_ages[keep])
+        return out
+
+
+def families_join(model: BaotouModel) -> None:
+    """Families left behind join heads who are still in Baotou; the rest stay away."""
+    taken = model.pending.take_due(model.month)
+    if taken is None:
+        return
+    head_id, ch, family = taken
+    head_rows = model.rows_of_ids(head_id)
+    here = head_rows >= 0
+    if not here.any():
+        return
+    sel = np.flatnonzero(here)
+    hh = model.people.household_id[head_rows[sel]]
+    before = model.flows["in_migration"]
+    arrive(
+        model,
+        ch.subset(sel),
+        Family(family.head_sex[sel], family.couple[sel], family.kids_ages[sel]),
+        np.zeros(sel.size),
+        np.ones(sel.size, bool),
+        household_ids=hh,
+    )
+    model.flows["families_joined"] += model.flows["in_migration"] - before
