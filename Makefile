@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 .PHONY: run test lint bench clean venv
 
 run: $(STAMP)
-	$(PY) -m model run baseline
+	$(PY) -m model compare policy_2022 --against baseline
 
 test: $(STAMP)
 	$(PY) -m pytest

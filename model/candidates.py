@@ -64,10 +64,11 @@ def _family(rng: np.random.Generator, model: BaotouModel, age: np.ndarray) -> Fa
     return Family(sex, couple, kids)
 
 
-def _degree(rng: np.random.Generator, model: BaotouModel, n: int) -> np.ndarray:
-    shares = model.beh["graduate_degree_shares"]
-    levels = np.array([Education.COLLEGE, Education.BACHELOR, Education.POSTGRADUATE])
-    return levels[rng.choice(len(shares), n, p=np.asarray(shares) / np.sum(shares))].astype(np.int8)
+def degree(model: BaotouModel, u: np.ndarray) -> np.ndarray:
+    """A graduate's degree from a uniform draw, with the shares of ``graduate_degree_shares``."""
+    shares = np.asarray(model.beh["graduate_degree_shares"])
+    levels = np.array([Education.COLLEGE, Education.BACHELOR, Education.POSTGRADUATE], dtype=np.int8)
+    return levels[np.minimum(np.searchsorted(np.cumsum(shares / shares.sum()), u), len(levels) - 1)]
 
 
 def outside_arrivals(model: BaotouModel) -> None:
@@ -84,7 +85,7 @@ def outside_arrivals(model: BaotouModel) -> None:
     family = _family(rng, model, age)
     education = _education(age, np.zeros(n, bool), rng)
     graduate = (age >= 21) & (age <= 25) & (rng.random(n) < beh["graduate_share_of_candidates"])
-    education[graduate] = _degree(rng, model, int(graduate.sum()))
+    education[graduate] = degree(model, rng.random(int(graduate.sum())))
     kind = np.where(graduate, Kind.GRADUATE, Kind.MIGRANT_WORKER).astype(np.int8)
     keys = derive_keys(np.arange(n, dtype=np.uint64), salt(model.seed, "candidate", model.month))
     bring = rng.random(n) < beh["bring_family_share"]

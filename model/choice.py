@@ -96,7 +96,9 @@ def utilities(
     school = beh["school_access_value"] * b_y * ch.school_children
     has_access = np.zeros((n, N_DEST), dtype=bool)
     has_access[:, HOME] = True  # children can always go to school where the family is registered
-    has_access[:, BAOTOU] = ch.hukou | offer.school_access
+    # Before the package, non-hukou children needed a parent with months of social insurance.
+    old_rule = ch.social_insurance_months >= beh["school_access_months_pre_2022"]
+    has_access[:, BAOTOU] = ch.hukou | old_rule | offer.school_access
     v += school[:, None] * has_access
     v[:, BAOTOU] += offer.utility + beh["baotou_constant"]
 

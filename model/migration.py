@@ -54,7 +54,8 @@ def combined_offer(model: BaotouModel, ch: Choosers) -> choice.Offer:
         total.school_access |= offer.school_access
         access_count += offer.school_access
         parts[mid] = offer
-    school = beh["school_access_value"] * beh["beta_income"] * ch.school_children * ~ch.hukou
+    old_rule = ch.social_insurance_months >= beh["school_access_months_pre_2022"]
+    school = beh["school_access_value"] * beh["beta_income"] * ch.school_children * ~(ch.hukou | old_rule)
     for mid, offer in parts.items():
         dv = (
             beh["beta_income"] * (offer.money + offer.job_finding * model.now.wage[BAOTOU]) / base_income

@@ -61,9 +61,9 @@ def _sourced_key(entry: dict[str, Any], meaning: str) -> Key:
         return Key(bool, meaning, value, unit=entry["unit"])
     if isinstance(value, list):
         return Key(list, meaning, value, 0.0, entry.get("max"), entry["unit"], length=len(value))
-    typ = int if isinstance(value, int) else float
-    lo = None if typ is float and value < 0 else 0  # constants that may be negative have no floor
-    return Key(typ, meaning, value, lo, entry.get("max"), entry["unit"])
+    # Amounts, counts and months alike accept any number (500000 or 5e5).
+    lo = None if value < 0 else 0  # constants that may be negative have no floor
+    return Key(float, meaning, float(value), lo, entry.get("max"), entry["unit"])
 
 
 @cache

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model import choice
-from model.candidates import _degree
+from model.candidates import degree
 from model.categories import Education, Kind, Origin, Role, Sex, Tenure
 from model.conditions import BAOTOU
 from model.migration import decide
@@ -33,8 +33,9 @@ def intake(model: BaotouModel) -> None:
     base = rng.poisson(beh["student_intake"] * model.agents_per_person)
     more = beh["student_intake"] * model.agents_per_person * max(multiplier - 1, 0.0)
     extra = model.streams["students_extra"].poisson(more) if more else 0
-    from_outside = rng.binomial(base, beh["student_intake_non_hukou_share"]) + extra
-    local = base - from_outside + extra
+    base_outside = rng.binomial(base, beh["student_intake_non_hukou_share"])
+    local = base - base_outside
+    from_outside = base_outside + extra  # E4's extra places go to students from outside
     months = study_months(beh, beh["intake_month"])
     people = model.people
     # Local students: Baotou 18-year-olds at home become students.
@@ -77,7 +78,7 @@ def graduation(model: BaotouModel) -> None:
     if grads.size == 0:
         return
     people.study_months[grads] = -1
-    people.education[grads] = _degree(model.streams["graduation"], model, grads.size)
+    people.education[grads] = degree(model, model.uniform(people.key[grads], "degree"))
     ch = model.choosers_of(grads, graduate=True)
     decision = decide(model, ch, "graduate_choice")
     stay, leave = grads[decision.choice < 0], grads[decision.choice >= 0]

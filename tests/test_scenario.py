@@ -49,6 +49,23 @@ def test_extends_overrides_only_what_it_names(write_scenario):
         ("[run]\nscale = 0.1\n", ["scenario.name", "missing"]),
         ('[scenario]\nname = "x"\nextends = "nowhere"\n', ["scenario.extends", "nowhere", "does not exist"]),
         ("[scenario\nname=", ["case.toml", "not valid TOML"]),
+        (GOOD + "[measures.H9]\nenabled = true\n", ["case.toml", "unknown measure id 'H9'", "allowed ids: H1, H2"]),
+        (
+            GOOD + "[measures.H3]\nloan_limit_singel = 500000\n",
+            ["measures.H3.loan_limit_singel", "did you mean 'loan_limit_single'"],
+        ),
+        (GOOD + "[measures.H3]\nloan_limit_single = -1\n", ["measures.H3.loan_limit_single", "of at least 0"]),
+        (GOOD + '[measures.H3]\nloan_limit_single = "40万"\n', ["measures.H3.loan_limit_single", "a number", "yuan"]),
+        (GOOD + "[measures.H1]\nrent_discount = 50\n", ["measures.H1.rent_discount", "from 0 to 1.0", "share"]),
+        (GOOD + '[measures.K1]\nstart = "2023-01-01"\nend = "2022-12-31"\n', ["measures.K1.end", "before"]),
+        (GOOD + '[policy]\nstart = "2022-10-27"\nend = "2022-01-01"\n', ["policy.end", "before"]),
+        (GOOD + '[policy]\nstart = "2022/10/27"\n', ["policy.start", "YYYY-MM-DD"]),
+        (GOOD + "[behaviour]\nbeta_incme = 2.0\n", ["behaviour.beta_incme", "did you mean 'beta_income'"]),
+        (
+            GOOD + "[behaviour]\noutside_consider_rate = [0.1, 0.2]\n",
+            ["behaviour.outside_consider_rate", "a list of 3 numbers"],
+        ),
+        (GOOD + "[conditions]\nwage_growth_baotou = 5\n", ["conditions.wage_growth_baotou", "from -0.5 to 1.0"]),
     ],
 )
 def test_bad_input_is_refused_with_file_and_key(write_scenario, text, fragments):
@@ -83,3 +100,17 @@ def test_command_line_overrides_are_validated():
 def test_missing_file_is_refused():
     with pytest.raises(ScenarioError, match="no such scenario file"):
         load("no_such_scenario")
+
+
+def test_measure_values_and_windows_are_filled_from_data_and_policy(write_scenario):
+    s = load(
+        write_scenario(
+            GOOD + '[policy]\nend = "2024-10-26"\n[measures.H3]\nenabled = true\n'
+            'loan_limit_single = 500000\n[measures.K1]\nenabled = true\nend = "2025-12-31"\n'
+        )
+    )
+    h3, k1 = s["measures"]["H3"], s["measures"]["K1"]
+    assert h3["loan_limit_single"] == 500000 and h3["loan_limit_couple"] == 700000  # the rest from measures.toml
+    assert (h3["start"], h3["end"]) == ("2022-10-27", "2024-10-26")
+    assert k1["end"] == "2025-12-31"
+    assert set(s.enabled_measures()) == {"H3", "K1"}
