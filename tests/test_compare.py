@@ -72,7 +72,7 @@ def test_effects_are_differences_of_runs_with_the_same_seeds(compared):
 
 def test_accounting_identity_holds_each_year_in_both_runs(compared):
     table = pd.read_csv(compared / "indicators.csv")
-    for (scenario, seed), rows in table[table.scenario.isin(["policy_2022", "baseline"])].groupby(["scenario", "seed"]):
+    for _key, rows in table[table.scenario.isin(["policy_2022", "baseline"])].groupby(["scenario", "seed"]):
         w = rows.pivot_table(index="year", columns="indicator", values="value")
         previous = w.population_start.dropna().iloc[0]
         for _, r in w.iterrows():
