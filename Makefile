@@ -17,7 +17,8 @@ lint: $(STAMP)
 	$(PY) -m ruff check model tests benchmarks
 
 bench: $(STAMP)
-	$(PY) benchmarks/demography.py
+	$(PY) benchmarks/full_city.py --mode demography
+	$(PY) benchmarks/full_city.py --mode migration
 
 venv: $(STAMP)
 

@@ -1,8 +1,9 @@
-"""Benchmark: the full-scale city (2.7 M people), 2020-11 -> 2035-12, demography only.
+"""Benchmark: the full-scale city (2.7 M people), 2020-11 -> 2035-12, one seed.
 
-Prints wall time, microseconds per person-year, peak memory and where the time goes. It
-records figures; it asserts nothing. Run: ``make bench`` or
-``.venv/bin/python benchmarks/demography.py [--scale S] [--seed N]``.
+Prints wall time, microseconds per person-year, peak memory and where the time goes, for the
+demography alone (migration off) and for the baseline with migration (``--mode``). It records
+figures; it asserts nothing. Run: ``make bench`` or
+``.venv/bin/python benchmarks/full_city.py [--mode demography|migration|policy] [--scale S]``.
 """
 
 from __future__ import annotations
@@ -25,8 +26,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--mode",
+        choices=["demography", "migration", "policy"],
+        default="demography",
+        help="demography: baseline with migration off; migration: baseline; policy: policy_2022",
+    )
     args = parser.parse_args()
-    scenario = load("baseline").with_overrides({"run": {"scale": args.scale, "seeds": 1}})
+    name = "policy_2022" if args.mode == "policy" else "baseline"
+    scenario = load(name).with_overrides(
+        {"run": {"scale": args.scale, "seeds": 1, "migration": args.mode != "demography"}}
+    )
     before = peak_rss_mb()
     t0 = time.perf_counter()
     model = BaotouModel(scenario, seed=args.seed)
