@@ -49,7 +49,7 @@ def intake(model: BaotouModel) -> None:
     keys = derive_keys(np.arange(from_outside, dtype=np.uint64), salt(model.seed, "student", model.month))
     shares = np.asarray(model.pop_params["origin_shares_non_hukou"]["value"])
     origin = 1 + np.searchsorted(np.cumsum(shares / shares.sum()), model.uniform(keys, "student_origin"))
-    sex = np.where(model.uniform(keys, "student_sex") < 0.5, Sex.MALE, Sex.FEMALE)
+    sex = np.where(model.uniform(keys, "student_sex") < beh["student_male_share"], Sex.MALE, Sex.FEMALE)
     rows = people.add(
         from_outside,
         key=keys,
