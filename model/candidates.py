@@ -15,6 +15,7 @@ import numpy as np
 from model import params
 from model.categories import Education, Kind, Sex
 from model.choosers import outside
+from model.conditions import BAOTOU
 from model.households import _band_value
 from model.migration import MAX_KIDS, Family, arrive, combined_offer, decide, rogers_castro
 from model.rng import derive_keys, salt
@@ -23,7 +24,10 @@ from model.synthesis import _education, single_year_shape
 if TYPE_CHECKING:
     from model.model import BaotouModel
 
-AGES = np.arange(16, 65)
+
+def candidate_ages(beh: dict) -> np.ndarray:
+    lo, hi = beh["candidate_age_range"]
+    return np.arange(int(lo), int(hi) + 1)
 
 
 class OutsideWorld:
@@ -37,8 +41,9 @@ class OutsideWorld:
         self.pool = np.asarray(regions["origin_population_2020"]["value"], dtype=float)
         self.exchange = np.zeros(self.pool.size)  # persons gone from each origin to Baotou, net
         self.growth = np.asarray(regions["origin_population_growth"]["value"])
-        shape = single_year_shape()[AGES]
-        weights = shape * rogers_castro(AGES.astype(float), beh)
+        self.ages = candidate_ages(beh)
+        shape = single_year_shape()[self.ages]
+        weights = shape * rogers_castro(self.ages.astype(float), beh)
         self.age_p = weights / weights.sum()
         # Share of an origin's population that considers a move in a year, per unit of the peak rate.
         self.peak_share = weights.sum() / single_year_shape().sum()
@@ -57,7 +62,7 @@ def _family(rng: np.random.Generator, model: BaotouModel, age: np.ndarray) -> Fa
     partnered = _band_value(pop["partnered_share_by_age"]["value"], age) * beh["candidate_partnered_factor"]
     couple = rng.random(n) < partnered
     n_kids = np.where(couple, np.minimum(rng.poisson(beh["children_per_family"], n), MAX_KIDS), 0)
-    oldest = np.clip(age - 22, 0, 15)
+    oldest = np.clip(age - beh["parent_age_at_first_child"], 0, beh["child_age_max"])
     kids = (rng.random((n, MAX_KIDS)) * (oldest[:, None] + 1)).astype(np.int64)
     kids[np.arange(MAX_KIDS)[None, :] >= n_kids[:, None]] = -1
     sex = np.where(rng.random(n) < beh["male_share_of_candidates"], Sex.MALE, Sex.FEMALE)
@@ -81,30 +86,31 @@ def outside_arrivals(model: BaotouModel) -> None:
     if n == 0:
         return
     origin = np.repeat(np.arange(1, counts.size + 1), counts).astype(np.int8)
-    age = rng.choice(AGES, n, p=world.age_p)
+    age = rng.choice(world.ages, n, p=world.age_p)
     family = _family(rng, model, age)
     education = _education(age, np.zeros(n, bool), rng)
-    graduate = (age >= 21) & (age <= 25) & (rng.random(n) < beh["graduate_share_of_candidates"])
+    lo, hi = beh["graduate_age_range"]
+    graduate = (age >= lo) & (age <= hi) & (rng.random(n) < beh["graduate_share_of_candidates"])
     education[graduate] = degree(model, rng.random(int(graduate.sum())))
     kind = np.where(graduate, Kind.GRADUATE, Kind.MIGRANT_WORKER).astype(np.int8)
     keys = derive_keys(np.arange(n, dtype=np.uint64), salt(model.seed, "candidate", model.month))
-    bring = rng.random(n) < beh["bring_family_share"]
-    ch = outside(keys, age, education, kind, origin, family.couple, family.kids_ages)
+    ch = outside(
+        keys, age, education, kind, origin, family.couple, family.kids_ages, beh["main_urban_share_of_newcomers"]
+    )
     decision = decide(model, ch, "candidate_choice")
-    _settle_arrivals(model, ch, family, bring, decision.choice == 0)
-    came = decision.choice == 0
-    model.world.exchange += np.bincount(origin[came] - 1, weights=ch.household_size[came], minlength=3) * model.weight
+    _settle_arrivals(model, ch, family, decision.choice == BAOTOU)
 
 
-def _settle_arrivals(model: BaotouModel, ch, family: Family, bring: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+def _settle_arrivals(model: BaotouModel, ch, family: Family, chosen: np.ndarray) -> np.ndarray:
+    """Those who chose Baotou arrive; a share bring their family at once (T5 adds to it)."""
     sel = np.flatnonzero(chosen)
     if sel.size == 0:
         return sel
     sub = ch.subset(sel)
     fam = Family(family.head_sex[sel], family.couple[sel], family.kids_ages[sel])
-    gain = combined_offer(model, sub).job_finding
+    gain = combined_offer(model, sub)[0].job_finding
     extra = sum((m.bring_family_gain(sub) for m in model.measures.values()), np.zeros(sel.size))
-    bring_now = bring[sel] | (model.uniform(sub.key, "bring_family_late") < extra)
+    bring_now = model.uniform(sub.key, "bring_family") < model.beh["bring_family_share"] + extra
     heads = arrive(model, sub, fam, gain, bring_now)
     model.arrived(heads)
     return heads
@@ -115,7 +121,7 @@ def _talent_candidates(rng: np.random.Generator, model: BaotouModel, n: int):
     lo, hi = model.beh["talent_age_range"]
     age = rng.integers(int(lo), int(hi) + 1, n)
     origin = (1 + rng.choice(shares.size, n, p=shares / shares.sum())).astype(np.int8)
-    return age, origin, _family(rng, model, age), rng.random(n) < model.beh["bring_family_share"]
+    return age, origin, _family(rng, model, age)
 
 
 def talent_offers(model: BaotouModel) -> None:
@@ -137,17 +143,16 @@ def talent_offers(model: BaotouModel) -> None:
     age = np.concatenate([p[0] for p in parts])
     origin = np.concatenate([p[1] for p in parts])
     family = Family(*(np.concatenate([getattr(p[2], f) for p in parts]) for f in ("head_sex", "couple", "kids_ages")))
-    bring = np.concatenate([p[3] for p in parts])
     keys = derive_keys(np.arange(n, dtype=np.uint64), salt(model.seed, "talent", model.month))
     keys[n_base:] = derive_keys(np.arange(n_extra, dtype=np.uint64), salt(model.seed, "talent_extra", model.month))
     kind = np.full(n, Kind.TALENT, dtype=np.int8)
     education = np.full(n, Education.POSTGRADUATE, dtype=np.int8)
-    ch = outside(keys, age, education, kind, origin, family.couple, family.kids_ages)
-    decision = decide(model, ch, "talent_choice", only_baotou=True, constant=beh["talent_accept_constant"])
-    accepted = decision.choice == 0
-    _settle_arrivals(model, ch, family, bring, accepted)
-    model.world.exchange += (
-        np.bincount(origin[accepted] - 1, weights=ch.household_size[accepted], minlength=3) * model.weight
+    ch = outside(
+        keys, age, education, kind, origin, family.couple, family.kids_ages, beh["main_urban_share_of_newcomers"]
     )
+    decision = decide(model, ch, "talent_choice", only_baotou=True, constant=beh["talent_accept_constant"])
+    accepted = decision.choice == BAOTOU
+    heads = _settle_arrivals(model, ch, family, accepted)
     if n_extra and "T2" in model.measures:
-        model.measures["T2"].record_filled(float(np.count_nonzero(accepted[n_base:])))
+        from_extra = np.flatnonzero(accepted) >= n_base  # heads come in the order of the accepted offers
+        model.measures["T2"].record_filled(heads[from_extra])

@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from model.categories import Kind, Origin, Role, Tenure
+from model.categories import Area, Kind, Origin, Role, Tenure
 from model.population import People
 
 
@@ -37,6 +37,7 @@ class Choosers:
     elder_60: np.ndarray  # a household member aged 60+ other than the chooser
     household_size: np.ndarray
     graduate: np.ndarray  # deciding at graduation from a Baotou university
+    main_urban: np.ndarray  # lives (or would live) in the main urban districts: 1/0, or a chance for newcomers
 
     def __len__(self) -> int:
         return self.key.size
@@ -91,6 +92,7 @@ def from_people(people: People, rows: np.ndarray, graduate: bool = False) -> Cho
         elder_60=head & ((counts["elder"][own_hh] - own_elder) > 0),
         household_size=np.where(head, size[own_hh], 1),
         graduate=np.full(rows.size, graduate),
+        main_urban=(people.area[rows] == Area.MAIN_URBAN).astype(float),
     )
 
 
@@ -102,6 +104,7 @@ def outside(
     origin: np.ndarray,
     couple: np.ndarray,
     kids_ages: np.ndarray,
+    main_urban_share: float = 1.0,
 ) -> Choosers:
     """Choosers for people elsewhere (not agents), who would come with the family given.
 
@@ -133,6 +136,7 @@ def outside(
         elder_60=np.zeros(n, dtype=bool),
         household_size=1 + couple.astype(np.int64) + (kids_ages >= 0).sum(axis=1),
         graduate=np.zeros(n, dtype=bool),
+        main_urban=np.full(n, main_urban_share),
     )
 
 

@@ -56,6 +56,7 @@ def births(
         education=Education.PRIMARY_OR_LESS,
         death_clock=exponential(keys, seed, "death_clock"),
         birth_clock=exponential(keys, seed, "birth_clock"),
+        move_clock=exponential(keys, seed, "move_clock"),
         **{name: people.column(name)[mothers] for name in INHERITED_AT_BIRTH},
     )
     return n

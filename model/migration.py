@@ -35,15 +35,13 @@ class Decision:
     p_baotou_without: np.ndarray  # the same with no measure
 
 
-def combined_offer(model: BaotouModel, ch: Choosers) -> choice.Offer:
-    """The sum of what every active measure offers, with each one's utility-equivalent."""
+def combined_offer(model: BaotouModel, ch: Choosers) -> tuple[choice.Offer, dict[str, choice.Offer]]:
+    """The sum of what every active measure offers, and each measure's own offer."""
     total = choice.Offer.empty(len(ch))
-    beh = model.beh
-    base_income = np.maximum(model.now.wage[BAOTOU] * choice.EDUCATION_PREMIUM[ch.education] * 0.9, 1.0)
-    access_count = np.zeros(len(ch))
-    parts = {}
+    parts: dict[str, choice.Offer] = {}
+    no_access = np.ones(len(ch))
     for mid, measure in model.measures.items():
-        if not measure.active():
+        if not (measure.active() or measure.lasting):
             continue
         offer = measure.offer(ch)
         if offer is None:
@@ -51,57 +49,69 @@ def combined_offer(model: BaotouModel, ch: Choosers) -> choice.Offer:
         total.money += offer.money
         total.utility += offer.utility
         total.job_finding += offer.job_finding
-        total.school_access |= offer.school_access
-        access_count += offer.school_access
+        no_access *= 1 - offer.school_access
         parts[mid] = offer
-    old_rule = ch.social_insurance_months >= beh["school_access_months_pre_2022"]
-    school = beh["school_access_value"] * beh["beta_income"] * ch.school_children * ~(ch.hukou | old_rule)
+    total.school_access = 1 - no_access
+    return total, parts
+
+
+def _contributions(
+    model: BaotouModel, ch: Choosers, total: choice.Offer, parts: dict[str, choice.Offer], income: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Utility each measure adds to Baotou: the utility lost if it alone were taken away."""
+    beh = model.beh
+    b_y = beh["beta_income"]
+    wage = model.now.wage[BAOTOU] * choice.EDUCATION_PREMIUM[ch.education]
+    floor = beh["income_floor_share"] * wage
+    old_rule = ch.hukou | (ch.social_insurance_months >= beh["school_access_months_pre_2022"])
+    school = beh["school_access_value"] * b_y * ch.school_children * ~old_rule
+    job_ok = ~(ch.in_baotou & ch.employed)  # the employed in Baotou already have a job
+    out = {}
     for mid, offer in parts.items():
-        dv = (
-            beh["beta_income"] * (offer.money + offer.job_finding * model.now.wage[BAOTOU]) / base_income
-            + offer.utility
-            + school * offer.school_access / np.maximum(access_count, 1)
+        without = np.maximum(income - offer.money - offer.job_finding * job_ok * wage, floor)
+        no_access_others = np.prod([1 - o.school_access for m, o in parts.items() if m != mid], axis=0)
+        access_without = 1 - no_access_others
+        out[mid] = (
+            b_y * (np.log(income) - np.log(without)) + offer.utility + school * (total.school_access - access_without)
         )
-        total.by_measure[mid] = dv
-    return total
+    return out
 
 
 def decide(model: BaotouModel, ch: Choosers, name: str, only_baotou: bool = False, constant: float = 0.0) -> Decision:
     """Choose for every chooser; ``name`` keys the random draws of this kind of decision."""
     beh = model.beh
-    offer = combined_offer(model, ch)
+    offer, parts = combined_offer(model, ch)
     cut = sum((m.distance_cut(ch) for m in model.measures.values()), np.zeros(len(ch)))
     network = model.baotou_network()
 
-    def probs(o: choice.Offer, c: np.ndarray) -> choice.Probabilities:
-        v, movable, stay_col = choice.utilities(ch, model.now, beh, o, network, c)
-        v[:, BAOTOU] += constant
-        if only_baotou:
-            movable = movable & (np.arange(choice.N_DEST) == BAOTOU)[None, :]
-        return choice.probabilities(v, movable, stay_col, beh["nest_lambda"])
+    def probs(o: choice.Offer, c: np.ndarray) -> tuple[choice.Probabilities, choice.Utilities]:
+        u = choice.utilities(ch, model.now, beh, o, network, c)
+        u.v[:, BAOTOU] += constant
+        movable = u.movable & (np.arange(choice.N_DEST) == BAOTOU)[None, :] if only_baotou else u.movable
+        return choice.probabilities(u.v, movable, u.stay_col, beh["nest_lambda"]), u
 
-    with_measures = probs(offer, cut)
-    chosen = choice.draw(with_measures, model.uniform(ch.key, name))
+    with_measures, util = probs(offer, cut)
+    chosen = choice.draw(with_measures, model.uniform(ch.key, f"{name}_move"), model.uniform(ch.key, f"{name}_where"))
     p_with = with_measures.baotou(ch)
-    if offer.by_measure or cut.any():
-        p_without = probs(choice.Offer.empty(len(ch)), np.zeros(len(ch))).baotou(ch)
-        _attribute(model, ch, offer, p_with - p_without, cut)
+    if parts or cut.any():
+        p_without = probs(choice.Offer.empty(len(ch)), np.zeros(len(ch)))[0].baotou(ch)
+        contributions = _contributions(model, ch, offer, parts, util.baotou_income)
+        if cut.any() and "C3" in model.measures:
+            contributions["C3"] = beh["distance_income_ratio"] * beh["beta_income"] * -np.log1p(-cut) * ~ch.in_baotou
+        _attribute(model, ch, contributions, p_with - p_without)
     else:
         p_without = p_with
     return Decision(chosen, p_with, p_without)
 
 
-def _attribute(model: BaotouModel, ch: Choosers, offer: choice.Offer, extra: np.ndarray, cut: np.ndarray) -> None:
-    """Share each chooser's extra chance of living in Baotou among the measures that caused it."""
-    parts = dict(offer.by_measure)
-    if cut.any() and "C3" in model.measures:
-        beh = model.beh
-        parts["C3"] = beh["distance_income_ratio"] * beh["beta_income"] * -np.log1p(-cut) * ~ch.in_baotou
-    stacked = np.maximum(np.array(list(parts.values())), 0.0)
+def _attribute(model: BaotouModel, ch: Choosers, contributions: dict[str, np.ndarray], extra: np.ndarray) -> None:
+    """Share each chooser's extra chance of living in Baotou among the measures, in proportion to
+    the utility each added."""
+    stacked = np.maximum(np.array(list(contributions.values())), 0.0)
     total = stacked.sum(axis=0)
     share = np.divide(stacked, total, out=np.zeros_like(stacked), where=total > 0)
     persons = extra * ch.household_size * model.weight
-    for mid, s in zip(parts, share, strict=True):
+    for mid, s in zip(contributions, share, strict=True):
         model.measures[mid].attributed += float((persons * s).sum())
 
 
@@ -123,10 +133,11 @@ def resident_departures(model: BaotouModel) -> None:
     people, beh = model.people, model.beh
     age = people.age_years()
     role = people.role
+    young = beh["adult_child_decider_ages"]
     deciders = np.flatnonzero(
         people.alive
         & (people.study_months < 0)
-        & ((role == Role.HEAD) | ((role == Role.CHILD) & (age >= 18) & (age < 36)))
+        & ((role == Role.HEAD) | ((role == Role.CHILD) & (age >= young[0]) & (age <= young[1])))
     )
     a = age[deciders]
     rate = beh["resident_consider_rate"] * rogers_castro(a, beh)
@@ -181,7 +192,12 @@ def _employment_rate(model: BaotouModel, age: np.ndarray, sex: np.ndarray) -> np
     )
 
 
-def _person_values(
+def clocks(model: BaotouModel, keys: np.ndarray) -> dict[str, np.ndarray]:
+    """Fresh event clocks for new agents, from their own keys."""
+    return {name: exponential(keys, model.seed, name) for name in ("death_clock", "birth_clock", "move_clock")}
+
+
+def work_values(
     model: BaotouModel,
     keys: np.ndarray,
     age: np.ndarray,
@@ -191,10 +207,14 @@ def _person_values(
     working: np.ndarray,
     job_gain: np.ndarray,
 ) -> dict[str, np.ndarray]:
-    """Columns for new agents: job, income, insurance, clocks, drawn from each person's own key."""
-    pop, seed = model.pop_params, model.seed
+    """Job, income and insurance of people starting out in Baotou, drawn from their own keys.
+
+    ``working``: they came to work (Harris–Todaro job finding, plus measures' gains); others
+    (spouses) work at the usual rate for their age and sex.
+    """
+    pop = model.pop_params
     p_job = np.where(working, np.clip(choice.JOB_FINDING[BAOTOU] + job_gain, 0, 1), _employment_rate(model, age, sex))
-    employed = (model.uniform(keys, "job") < p_job) & (age >= 16)
+    employed = (model.uniform(keys, "job") < p_job) & (age >= pop["employment_rate_male"]["bands"][0])
     sigma = pop["wage_dispersion"]["value"]
     noise = np.exp(sigma * ndtri(model.uniform(keys, "wage")) - sigma**2 / 2)
     income = np.where(employed, model.now.wage[BAOTOU] * choice.EDUCATION_PREMIUM[education] * noise, 0.0)
@@ -206,9 +226,6 @@ def _person_values(
         "income": income,
         "social_insurance": employed & (model.uniform(keys, "social_insurance") < coverage),
         "provident_fund": employed & (model.uniform(keys, "provident_fund") < pf),
-        "death_clock": exponential(keys, seed, "death_clock"),
-        "birth_clock": exponential(keys, seed, "birth_clock"),
-        "move_clock": exponential(keys, seed, "move_clock"),
     }
 
 
@@ -242,7 +259,7 @@ def arrive(
         if sel.size == 0:
             return np.empty(0, dtype=np.int64)
         months = age * 12 + (model.uniform(keys, "birth_month") * 12).astype(np.int64)
-        values = _person_values(model, keys, age, sex, education, kind, working, gain)
+        values = {**work_values(model, keys, age, sex, education, kind, working, gain), **clocks(model, keys)}
         if not new_households:  # joiners take the household's housing and place
             head_rows = model.head_of(hh[sel])
             t, area = people.tenure[head_rows], people.area[head_rows]
@@ -281,7 +298,7 @@ def arrive(
         came = add(
             spouse,
             keys,
-            np.maximum(ch.age[spouse] + gap, 18),
+            np.maximum(ch.age[spouse] + gap, beh["legal_marriage_age"]),
             sex,
             ch.education[spouse],
             ch.kind[spouse],
@@ -315,6 +332,7 @@ def arrive(
     if new_households and later.size:
         delay = 1 + exponential(ch.key[later], model.seed, "family_delay") * beh["family_join_months"]
         model.pending.add(
+            model.month,
             model.month + delay.astype(np.int64),
             people.person_id[head_rows[later]],
             ch.subset(later),
@@ -327,6 +345,7 @@ class PendingFamilies:
     """Families left behind by arrivals, joining the head after a delay if the head is still here."""
 
     def __init__(self) -> None:
+        self.decided = np.empty(0, dtype=np.int64)
         self.due = np.empty(0, dtype=np.int64)
         self.head_id = np.empty(0, dtype=np.int64)
         self.choosers: Choosers | None = None
@@ -335,7 +354,8 @@ class PendingFamilies:
     def __len__(self) -> int:
         return self.due.size
 
-    def add(self, due: np.ndarray, head_id: np.ndarray, ch: Choosers, family: Family) -> None:
+    def add(self, decided: int, due: np.ndarray, head_id: np.ndarray, ch: Choosers, family: Family) -> None:
+        self.decided = np.concatenate([self.decided, np.full(due.size, decided)])
         self.due = np.concatenate([self.due, due])
         self.head_id = np.concatenate([self.head_id, head_id])
         if self.choosers is None:
@@ -356,17 +376,18 @@ class PendingFamilies:
                 )
             )
 
-    def take_due(self, month: int) -> tuple[np.ndarray, Choosers, Family] | None:
+    def take_due(self, month: int) -> tuple[np.ndarray, np.ndarray, Choosers, Family] | None:
         due = self.due <= month
         if not due.any() or self.choosers is None:
             return None
         keep = ~due
         out = (
+            month - self.decided[due],
             self.head_id[due],
             self.choosers.subset(np.flatnonzero(due)),
             Family(self.family.head_sex[due], self.family.couple[due], self.family.kids_ages[due]),
         )
-        self.due, self.head_id = self.due[keep], self.head_id[keep]
+        self.decided, self.due, self.head_id = self.decided[keep], self.due[keep], self.head_id[keep]
         self.choosers = self.choosers.subset(np.flatnonzero(keep))
         self.family = Family(self.family.head_sex[keep], self.family.couple[keep], self.family.kids_ages[keep])
         return out
@@ -377,7 +398,11 @@ def families_join(model: BaotouModel) -> None:
     taken = model.pending.take_due(model.month)
     if taken is None:
         return
-    head_id, ch, family = taken
+    waited, head_id, ch, family = taken
+    # They are older by the time they come.
+    years = waited // 12
+    ch.age = ch.age + years
+    family.kids_ages = np.where(family.kids_ages >= 0, family.kids_ages + years[:, None], -1)
     head_rows = model.rows_of_ids(head_id)
     here = head_rows >= 0
     if not here.any():

@@ -13,13 +13,15 @@ from model import candidates, demography, migration, params, settlement, student
 from model import measures as measures_mod
 from model.categories import Kind, Role
 from model.choosers import Choosers, from_people
-from model.conditions import HOME, Conditions
+from model.conditions import DESTINATIONS, HOME, Conditions
 from model.indicators import FLOWS, INDICATORS
 from model.population import People, Person
 from model.rng import Streams, uniform
 from model.scenario import Scenario, month_index
 from model.schedules import MonthlyRates
 from model.synthesis import synthesize
+
+IMAR_DESTINATIONS = [DESTINATIONS.index("hohhot"), DESTINATIONS.index("ordos")]
 
 
 class BaotouModel(mesa.Model):
@@ -39,8 +41,8 @@ class BaotouModel(mesa.Model):
     9. settling: hukou take-up (K1), home purchase (H2, H3, H4)
     10. measures deliver (places, payments) and book their costs
     11. ageing: age, months in Baotou, months of contributions, months of study
-    12. calendar: in December (and the last month) the year's indicators are recorded, the
-        dead and departed are dropped and households that lost their head get a new one
+    12. calendar: in December (and the last month) the year's indicators are recorded and the
+        dead and departed are dropped (a household whose head dies gets a new head at once)
 
     Stages 4-9 run only when ``[run] migration`` is true. People are rows of a columnar store
     (``self.people``); ``self.person(id)`` shows one as an agent. Counts are reported in
@@ -67,6 +69,7 @@ class BaotouModel(mesa.Model):
         self.measures = measures_mod.build(scenario, self)
         self.world = candidates.OutsideWorld(self)
         self.pending = migration.PendingFamilies()
+        self.local_enrolment = students.LocalEnrolment(self)
         self.population_start = self.people.n_alive * self.weight
         self.flows = dict.fromkeys(FLOWS, 0)
         self.births_this_month = 0
@@ -120,8 +123,10 @@ class BaotouModel(mesa.Model):
 
     def _deaths(self) -> None:
         age = demography.capped_age(self.people, self.rates)
-        self.flows["deaths"] += demography.deaths(self.people, age, self.rates).size
+        died = demography.deaths(self.people, age, self.rates)
+        self.flows["deaths"] += died.size
         self._changed()
+        self._replace_heads(self.people.household_id[died[self.people.role[died] == Role.HEAD]])
 
     def _births(self) -> None:
         age = demography.capped_age(self.people, self.rates)
@@ -140,26 +145,25 @@ class BaotouModel(mesa.Model):
             self.datacollector.collect(self)
             self.flows = dict.fromkeys(FLOWS, 0)
             for measure in self.measures.values():
-                measure.spent = measure.attributed = 0.0
+                measure.end_of_year()
             self.people.compact()
-            self._new_heads()
             self._changed()
         if self.month == self.last_month:
             self.pyramids["end"] = self.age_sex_counts()
             self.running = False
 
-    def _new_heads(self) -> None:
-        """Households whose head died get the oldest remaining adult as head."""
-        people = self.people
-        hh = people.household_id
-        has_head = np.zeros(self.household_capacity(), dtype=bool)
-        has_head[hh[people.role == Role.HEAD]] = True
-        orphan = np.flatnonzero(~has_head[hh])
-        if orphan.size == 0:
+    def _replace_heads(self, household_ids: np.ndarray) -> None:
+        """Households whose head died get the oldest remaining member as head."""
+        if household_ids.size == 0:
             return
-        order = orphan[np.lexsort((-people.age_months[orphan], hh[orphan]))]
-        first = order[np.r_[True, hh[order][1:] != hh[order][:-1]]]
-        people.role[first] = Role.HEAD
+        people = self.people
+        members = self.members_of(household_ids)
+        if members.size:
+            hh = people.household_id[members]
+            order = members[np.lexsort((-people.age_months[members], hh))]
+            first = order[np.r_[True, people.household_id[order][1:] != people.household_id[order][:-1]]]
+            people.role[first] = Role.HEAD
+        self._changed()
 
     def run(self, on_month: Callable[[], None] | None = None) -> None:
         """Step to the scenario's last month."""
@@ -247,9 +251,13 @@ class BaotouModel(mesa.Model):
         return self._cached("network", compute)
 
     def count_in(self, rows: np.ndarray) -> None:
+        """People in ``rows`` have just arrived: count them, and take them from their origin."""
+        people = self.people
         self.flows["in_migration"] += rows.size
         for kind in Kind:
-            self.flows[f"in_migration_{kind.name.lower()}"] += int(np.count_nonzero(self.people.kind[rows] == kind))
+            self.flows[f"in_migration_{kind.name.lower()}"] += int(np.count_nonzero(people.kind[rows] == kind))
+        origin = people.origin[rows]
+        self.world.exchange += np.bincount(origin[origin > 0] - 1, minlength=3) * self.weight
         self._changed()
 
     def depart(self, rows: np.ndarray, destination: np.ndarray) -> None:
@@ -259,14 +267,20 @@ class BaotouModel(mesa.Model):
         self.flows["out_migration"] += rows.size
         for kind in Kind:
             self.flows[f"out_migration_{kind.name.lower()}"] += int(np.count_nonzero(people.kind[rows] == kind))
-        home = rows[(destination == HOME) & (people.origin[rows] > 0)]
-        self.world.exchange -= np.bincount(people.origin[home] - 1, minlength=4)[:3] * self.weight
+        # Those going home, or to Hohhot or Ordos (the rest of Inner Mongolia), rejoin an origin.
+        origin = people.origin[rows].astype(int)
+        group = np.where(destination == HOME, origin - 1, -1)
+        group = np.where(np.isin(destination, IMAR_DESTINATIONS), 0, group)
+        self.world.exchange -= np.bincount(group[group >= 0], minlength=3) * self.weight
         self._changed()
 
-    def arrived(self, head_rows: np.ndarray) -> None:
-        """Tell the measures who arrived (or stayed on after graduating) this month."""
+    def arrived(self, rows: np.ndarray, graduate: bool = False) -> None:
+        """Tell the measures who arrived (heads) or stayed on after graduating this month."""
+        if rows.size == 0:
+            return
+        ch = self.choosers_of(rows, graduate)
         for measure in self.measures.values():
-            measure.on_arrival(head_rows)
+            measure.on_arrival(rows, ch)
 
     # ------------------------------------------------------------------ looking at it
     def person(self, person_id: int) -> Person:

@@ -92,7 +92,8 @@ def _education(age: np.ndarray, is_student: np.ndarray, rng: np.random.Generator
     level = (rng.random(age.size)[:, None] > cum).sum(axis=1).clip(0, len(Education) - 1)
     level = np.where(age < 22, Education.PRIMARY_OR_LESS, level)
     level = np.where((age >= 15) & (age < 22), Education.JUNIOR_SECONDARY, level)
-    level = np.where((age >= 18) & (age < 22) & (rng.random(age.size) < 0.7), Education.SENIOR_SECONDARY, level)
+    senior = params.value("population", "senior_secondary_share_18_21")
+    level = np.where((age >= 18) & (age < 22) & (rng.random(age.size) < senior), Education.SENIOR_SECONDARY, level)
     level = np.where(is_student, Education.SENIOR_SECONDARY, level)
     return level.astype(np.int8)
 
@@ -144,7 +145,7 @@ def synthesize(scale: float, demography: dict, rng: np.random.Generator, seed: i
     )
     kind = np.full(n, Kind.RESIDENT, dtype=np.int8)
     kind[~hukou & (age >= 16) & (age <= 64)] = Kind.MIGRANT_WORKER
-    kind[is_student] = Kind.GRADUATE
+    kind[is_student & ~hukou] = Kind.GRADUATE  # local students keep their household's kind
     kind[talent] = Kind.TALENT
 
     stratum = non_hukou * 2 + urban

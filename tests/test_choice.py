@@ -38,11 +38,11 @@ def test_raising_baotou_only_adds_people_to_baotou_for_the_same_draws():
     stay = np.full(n, choice.HOME)
     movable = np.ones((n, choice.N_DEST), bool)
     movable[:, choice.HOME] = False
-    u = rng.random(n)
-    before = choice.draw(_probs(v, movable, stay, 0.5), u)
+    u, w = rng.random(n), rng.random(n)
+    before = choice.draw(_probs(v, movable, stay, 0.5), u, w)
     v2 = v.copy()
     v2[:, choice.BAOTOU] += 0.5
-    after = choice.draw(_probs(v2, movable, stay, 0.5), u)
+    after = choice.draw(_probs(v2, movable, stay, 0.5), u, w)
     assert (after[before == choice.BAOTOU] == choice.BAOTOU).all()
     assert np.count_nonzero(after == choice.BAOTOU) > np.count_nonzero(before == choice.BAOTOU)
     # Who stays home can only shrink: staying comes first, Baotou right after it.
@@ -57,7 +57,25 @@ def test_draw_frequencies_match_probabilities():
     movable = np.ones((n, choice.N_DEST), bool)
     movable[:, choice.HOME] = False
     p = _probs(v, movable, stay, 0.5)
-    chosen = choice.draw(p, rng.random(n))
+    chosen = choice.draw(p, rng.random(n), rng.random(n))
     assert np.mean(chosen == -1) == pytest.approx(p.stay[0], abs=0.005)
     for j in range(choice.N_DEST):
         assert np.mean(chosen == j) == pytest.approx(p.dest[0, j], abs=0.005)
+
+
+def test_a_better_stay_does_not_change_where_leavers_go():
+    """Residents: raising Baotou (stay) only turns leavers into stayers; the others' destinations hold."""
+    rng = np.random.default_rng(3)
+    n = 5000
+    v = rng.normal(size=(n, choice.N_DEST))
+    stay = np.full(n, choice.BAOTOU)
+    movable = np.ones((n, choice.N_DEST), bool)
+    movable[:, choice.BAOTOU] = False
+    u, w = rng.random(n), rng.random(n)
+    before = choice.draw(_probs(v, movable, stay, 0.5), u, w)
+    v2 = v.copy()
+    v2[:, choice.BAOTOU] += 0.7
+    after = choice.draw(_probs(v2, movable, stay, 0.5), u, w)
+    still_leaving = after >= 0
+    assert (before[still_leaving] == after[still_leaving]).all()
+    assert (before[before == -1] == after[before == -1]).all()

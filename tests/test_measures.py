@@ -23,17 +23,19 @@ CASE = {
     "policy": {"start": "2021-01-01", "end": "2024-12-31"},
 }
 
-# Kinds a measure cannot reach: only talent for T1, T2, T5; graduates and talent for H4; only
-# graduates for E4; nobody's moves for F1 (it acts on fertility).
+# Kinds a measure cannot reach: T1, T2, T5 act only on talent; H4 and E4 only on graduates (local
+# graduates keep their household's kind, resident, so that kind may move) and talent (H4); F1
+# moves nobody (it acts on fertility).
 UNTOUCHED = {
     "T1": {"resident", "migrant_worker", "graduate"},
     "T2": {"resident", "migrant_worker", "graduate"},
     "T5": {"resident", "migrant_worker", "graduate"},
-    "H4": {"resident", "migrant_worker"},
-    "E4": {"resident", "migrant_worker", "talent"},
+    "H4": {"migrant_worker"},
+    "E4": {"migrant_worker", "talent"},
     "F1": set(KINDS),
 }
 NOT_IN_CHOICE = {"F1", "S1", "T2"}  # act through fertility, insurance or the number of offers
+MORE = {"T2": {"extra_offers": 5000.0}}  # enough extra posts to fill some at this scale
 
 
 def _run(scenario):
@@ -54,7 +56,9 @@ def _net(totals, kind):
 @pytest.mark.parametrize("mid", list(measure_specs()))
 def test_measure_alone_moves_its_group_and_no_other(baseline, mid):
     base_model, base = baseline
-    model, alone = _run(load("baseline").with_overrides({**CASE, "measures": {mid: {"enabled": True}}}))
+    model, alone = _run(
+        load("baseline").with_overrides({**CASE, "measures": {mid: {"enabled": True, **MORE.get(mid, {})}}})
+    )
     for kind in UNTOUCHED.get(mid, set()):
         assert _net(alone, kind) == _net(base, kind), f"{mid} changed the moves of {kind}"
     if mid not in NOT_IN_CHOICE:

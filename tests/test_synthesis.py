@@ -80,7 +80,10 @@ def test_attributes_are_plausible(full_city):
     assert (people.kind[people.hukou & (age >= 16)] != Kind.MIGRANT_WORKER).all()
     assert (people.months_in_baotou <= people.age_months).all()
     assert (people.social_insurance_months[~people.social_insurance] == 0).all()
-    assert np.count_nonzero(people.kind == Kind.GRADUATE) > 50_000
+    # Students: 80,000 assumed; the non-hukou ones may be capped by the urban 18-23 non-hukou pool.
+    students = np.count_nonzero(people.study_months >= 0)
+    assert 60_000 < students <= 80_000
+    assert np.count_nonzero(people.kind == Kind.GRADUATE) > 30_000
 
 
 def test_small_scale_reports_full_persons():

@@ -29,6 +29,7 @@ class Measure:
     """One measure of the 2022 package. Subclasses set ``id`` and override what they do."""
 
     id: ClassVar[str] = ""
+    lasting: ClassVar[bool] = False  # its offer outlives its window (something built stays built)
 
     def __init__(self, config: dict[str, Any], model: BaotouModel) -> None:
         self.p = config
@@ -87,8 +88,12 @@ class Measure:
     def intake_multiplier(self) -> float:
         return 1.0
 
-    def on_arrival(self, rows: np.ndarray) -> None:
-        """Agents in ``rows`` arrived this month (new households or graduates who stayed)."""
+    def on_arrival(self, rows: np.ndarray, ch: Choosers) -> None:
+        """Heads in ``rows`` (``ch``) arrived this month, or graduates who stayed on."""
+
+    def end_of_year(self) -> None:
+        """Reset the year's tallies after the indicators are recorded."""
+        self.spent = self.attributed = 0.0
 
 
 def money_offer(ch: Choosers, yuan: np.ndarray) -> Offer:

@@ -13,9 +13,11 @@ class InfrastructureGreening(Measure):
     """C1: infrastructure, greening and Yellow River ecology: an amenity that builds up over years."""
 
     id = "C1"
+    lasting = True  # what is built while the measure is in force stays
 
     def offer(self, ch: Choosers) -> Offer:
-        built = min(1.0, (self.model.month - self.first_month + 1) / (12 * self.p["ramp_years"]))
+        months_built = min(self.model.month, self.last_month) - self.first_month + 1
+        built = float(np.clip(months_built / (12 * self.p["ramp_years"]), 0.0, 1.0))
         return utility_offer(ch, np.full(len(ch), self.p["utility"] * built))
 
     def monthly(self) -> None:

@@ -84,7 +84,7 @@ class EqualCompulsoryEducation(Measure):
 
     def offer(self, ch: Choosers) -> Offer:
         offer = Offer.empty(len(ch))
-        offer.school_access = ch.school_children.copy()
+        offer.school_access = ch.school_children.astype(float)
         return offer
 
     def monthly(self) -> None:

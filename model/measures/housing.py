@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.categories import Education, Kind, Tenure
+from model.categories import Education, Kind, Origin, Tenure
 from model.choice import Offer
 from model.choosers import Choosers
 from model.measures.base import Measure, annuity, money_offer
@@ -31,12 +31,16 @@ class _Allocated(Measure):
         self.months_by_tenant = np.empty(0, dtype=np.int64)  # lease length per tenant
 
     def _end_tenancies(self) -> None:
+        """Leases that ran out go back to the market; households that left, or bought a home,
+        or moved into another measure's housing, are no longer tenants."""
         alive = self.model.alive_households()
         here = alive[self.tenants]
-        over = here & (self.model.month - self.since >= self.months_by_tenant)
+        heads = self.model.head_of(self.tenants)
+        still = here & (heads >= 0) & (self.model.people.tenure[np.maximum(heads, 0)] == self.tenure)
+        over = still & (self.model.month - self.since >= self.months_by_tenant)
         if over.any():
             self.model.set_household_tenure(self.tenants[over], Tenure.RENT)
-        keep = here & ~over
+        keep = still & ~over
         self.tenants, self.since, self.months_by_tenant = (
             self.tenants[keep],
             self.since[keep],
@@ -48,9 +52,17 @@ class _Allocated(Measure):
         new = np.setdiff1d(households, np.concatenate([self.queue, self.tenants]), assume_unique=False)
         self.queue = np.concatenate([self.queue, new])
 
+    def _waiting(self) -> np.ndarray:
+        """The queue, less households that no longer need a place (they bought, or got another)."""
+        heads = self.model.head_of(self.queue)
+        ok = heads >= 0
+        ok[ok] = np.isin(self.model.people.tenure[heads[ok]], NOT_OWNING)
+        self.queue = self.queue[ok]
+        return self.queue
+
     def _admit(self, count: int, lease_months: np.ndarray | int) -> np.ndarray:
-        take = self.queue[:count]
-        self.queue = self.queue[count:]
+        take = self._waiting()[:count]
+        self.queue = self.queue[take.size :]
         lease = np.broadcast_to(np.asarray(lease_months, dtype=np.int64), take.shape)
         self.tenants = np.concatenate([self.tenants, take])
         self.since = np.concatenate([self.since, np.full(take.size, self.model.month)])
@@ -75,7 +87,7 @@ class PublicRental(_Allocated):
         self._opened = False
 
     def _eligible(self, ch: Choosers) -> np.ndarray:
-        newcomer = ~ch.hukou | (ch.months_in_baotou <= 24)
+        newcomer = ~ch.hukou | (ch.months_in_baotou <= self.p["newcomer_months"])
         return np.isin(ch.tenure, NOT_OWNING) & newcomer & (ch.employed | ~ch.in_baotou)
 
     def _flats_per_year(self) -> float:
@@ -89,9 +101,8 @@ class PublicRental(_Allocated):
         per_year = saving / beh["horizon_years"] * self.access_probability(self._flats_per_year())
         return money_offer(ch, np.where(self._eligible(ch), per_year, 0.0))
 
-    def on_arrival(self, rows: np.ndarray) -> None:
+    def on_arrival(self, rows: np.ndarray, ch: Choosers) -> None:
         if self.active():
-            ch = self.model.choosers_of(rows)
             self._enqueue(self.model.people.household_id[rows][self._eligible(ch)])
 
     def monthly(self) -> None:
@@ -116,21 +127,20 @@ class FirstHomeFeeWaiver(Measure):
     id = "H2"
 
     def _eligible(self, ch: Choosers) -> np.ndarray:
-        return (~ch.hukou | (ch.months_in_baotou <= 36)) & (ch.tenure != Tenure.OWN)
+        return (~ch.hukou | (ch.months_in_baotou <= self.p["newcomer_months"])) & (ch.tenure != Tenure.OWN)
 
     def offer(self, ch: Choosers) -> Offer:
         beh = self.model.beh
-        value = annuity(self.p["fee_waiver"], beh["discount_rate"], beh["horizon_years"]) * _p_buy_within_horizon(
-            self.model
-        )
-        return money_offer(ch, np.where(self._eligible(ch), value, 0.0))
+        value = annuity(self.p["fee_waiver"], beh["discount_rate"], beh["horizon_years"])
+        value *= _p_buy_within_horizon(self.model)
+        return money_offer(ch, np.where(self._eligible(ch), value * ch.main_urban, 0.0))
 
     def purchase_incentive(self, ch: Choosers) -> np.ndarray:
-        return np.where(self._eligible(ch), self.p["fee_waiver"], 0.0) if self.active() else np.zeros(len(ch))
+        ok = self._eligible(ch) & (ch.main_urban == 1) & self.active()
+        return np.where(ok, self.p["fee_waiver"], 0.0)
 
     def on_purchase(self, ch: Choosers) -> None:
-        if self.active():
-            self.pay(self.p["fee_waiver"], np.count_nonzero(self._eligible(ch)))
+        self.pay(self.purchase_incentive(ch))
 
 
 class ProvidentFundLoan(Measure):
@@ -144,15 +154,19 @@ class ProvidentFundLoan(Measure):
         super().__init__(config, model)
         self.loans = 0.0
 
+    def _loan(self, ch: Choosers) -> np.ndarray:
+        """The loan a household can take: its need, up to its limit (couple, talent card)."""
+        p = self.p
+        limit = np.where(ch.couple, p["loan_limit_couple"], p["loan_limit_single"])
+        talent_limit = np.where(ch.couple, p["loan_limit_talent_couple"], p["loan_limit_talent_single"])
+        limit = np.where(ch.is_talent, talent_limit, limit)
+        return np.minimum(limit, self.model.beh["loan_to_value"] * self.model.now.home_price)
+
     def _annual_saving(self, ch: Choosers) -> np.ndarray:
         beh, p = self.model.beh, self.p
         need = beh["loan_to_value"] * self.model.now.home_price
-        limit = np.where(ch.couple, p["loan_limit_couple"], p["loan_limit_single"])
-        limit = np.where(
-            ch.is_talent, np.where(ch.couple, p["loan_limit_talent_couple"], p["loan_limit_talent_single"]), limit
-        )
         gap = beh["mortgage_rate"] - beh["provident_fund_rate"]
-        new = np.minimum(limit, need) * gap
+        new = self._loan(ch) * gap
         before = min(p["loan_limit_before"], need) * gap
         # Members with 6-11 months could not borrow at all under the old rule.
         waited = ch.in_baotou & (ch.provident_fund_months < p["months_required_before"])
@@ -176,9 +190,11 @@ class ProvidentFundLoan(Measure):
     def on_purchase(self, ch: Choosers) -> None:
         if self.active():
             ok = ch.provident_fund_months >= self.p["months_required"]
-            limit = np.where(ch.couple, self.p["loan_limit_couple"], self.p["loan_limit_single"])
-            need = self.model.beh["loan_to_value"] * self.model.now.home_price
-            self.loans += float(np.minimum(limit, need)[ok].sum()) * self.model.weight
+            self.loans += float(self._loan(ch)[ok].sum()) * self.model.weight
+
+    def end_of_year(self) -> None:
+        super().end_of_year()
+        self.loans = 0.0
 
 
 class TalentHousing(_Allocated):
@@ -191,8 +207,8 @@ class TalentHousing(_Allocated):
 
     def _eligible(self, ch: Choosers) -> np.ndarray:
         degree = ch.education >= Education.COLLEGE
-        newly = ch.graduate | ~ch.in_baotou | (ch.months_in_baotou <= 12)
-        return degree & newly & np.isin(ch.kind, (Kind.GRADUATE, Kind.TALENT))
+        newly = ch.graduate | ~ch.in_baotou | (ch.months_in_baotou <= self.p["newcomer_months"])
+        return degree & newly & (ch.graduate | np.isin(ch.kind, (Kind.GRADUATE, Kind.TALENT)))
 
     def _free_months(self, ch: Choosers) -> np.ndarray:
         postgraduate = ch.education >= Education.POSTGRADUATE
@@ -212,16 +228,15 @@ class TalentHousing(_Allocated):
         )
         return money_offer(ch, np.where(self._eligible(ch), value, 0.0))
 
-    def on_arrival(self, rows: np.ndarray) -> None:
+    def on_arrival(self, rows: np.ndarray, ch: Choosers) -> None:
         if self.active():
-            ch = self.model.choosers_of(rows)
             self._enqueue(self.model.people.household_id[rows][self._eligible(ch)])
 
     def monthly(self) -> None:
         self._end_tenancies()
         if self.active():
             free = int(round(self.p["apartments"] * self.model.agents_per_person)) - self.tenants.size
-            if free > 0 and self.queue.size:
+            if free > 0 and self._waiting().size:
                 heads = self.model.head_of(self.queue[:free])
                 self._admit(heads.size, self._free_months(self.model.choosers_of(heads)) * 2)
         elapsed = self.model.month - self.since
@@ -230,7 +245,8 @@ class TalentHousing(_Allocated):
         self.pay(np.where(full, rent, 0.5 * rent))
 
     def purchase_incentive(self, ch: Choosers) -> np.ndarray:
-        ok = (ch.education >= Education.POSTGRADUATE) & ch.hukou & self.active()
+        # Postgraduates who came to Baotou and settled their hukou here.
+        ok = (ch.education >= Education.POSTGRADUATE) & ch.hukou & (ch.origin != Origin.BAOTOU) & self.active()
         return np.where(ok, self.p["first_home_discount"] * self.model.now.home_price, 0.0)
 
     def on_purchase(self, ch: Choosers) -> None:

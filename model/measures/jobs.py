@@ -24,7 +24,8 @@ class StartupLoans(Measure):
         self._year = None
 
     def _eligible(self, ch: Choosers) -> np.ndarray:
-        return (ch.age >= 22) & (ch.age <= 50) & (ch.education >= Education.SENIOR_SECONDARY)
+        lo, hi = self.p["age_range"]
+        return (ch.age >= lo) & (ch.age <= hi) & (ch.education >= Education.SENIOR_SECONDARY) & ~ch.hukou
 
     def offer(self, ch: Choosers) -> Offer:
         beh = self.model.beh
@@ -32,12 +33,11 @@ class StartupLoans(Measure):
         value = beh["entrepreneur_share"] * yearly / beh["horizon_years"]
         return money_offer(ch, np.where(self._eligible(ch), value, 0.0))
 
-    def on_arrival(self, rows: np.ndarray) -> None:
+    def on_arrival(self, rows: np.ndarray, ch: Choosers) -> None:
         if not self.active():
             return
         if self._year != self.model.year:
             self._year, self._quota_left = self.model.year, self.p["loans_per_year"] * self.model.agents_per_person
-        ch = self.model.choosers_of(rows)
         u = self.model.uniform(ch.key, "entrepreneur")
         starters = int(np.count_nonzero(self._eligible(ch) & (u < self.model.beh["entrepreneur_share"])))
         made = min(starters, int(self._quota_left))
@@ -66,10 +66,11 @@ class GraduateEntrepreneurship(Measure):
         offer.utility = np.where(ch.graduate, self.p["graduate_stay_gain"], 0.0)
         return offer
 
-    def on_arrival(self, rows: np.ndarray) -> None:
+    def on_arrival(self, rows: np.ndarray, ch: Choosers) -> None:
         if self.active():
             people = self.model.people
-            workers = rows[np.isin(people.kind[rows], (Kind.MIGRANT_WORKER, Kind.GRADUATE)) & people.employed[rows]]
+            out_of_town = ~people.hukou[rows] & np.isin(people.kind[rows], (Kind.MIGRANT_WORKER, Kind.GRADUATE))
+            workers = rows[out_of_town & people.employed[rows]]
             self.hired_ids = np.concatenate([self.hired_ids, people.person_id[workers]])
             self.hired_month = np.concatenate([self.hired_month, np.full(workers.size, self.model.month)])
 

@@ -27,14 +27,23 @@ class MedicalInsurance(Measure):
 
     id = "S2"
 
+    def __init__(self, config, model) -> None:
+        super().__init__(config, model)
+        self.insured = np.empty(0, dtype=np.int64)  # person ids of newcomers insured while in force
+
     def offer(self, ch: Choosers) -> Offer:
         return money_offer(ch, np.where(~ch.hukou, self.p["value"], 0.0))
 
-    def monthly(self) -> None:
+    def on_arrival(self, rows: np.ndarray, ch: Choosers) -> None:
         if self.active():
             people = self.model.people
-            n = np.count_nonzero(people.alive & ~people.hukou & people.employed & people.social_insurance)
-            self.pay(self.p["subsidy_per_person"] / 12, n)
+            new = rows[~people.hukou[rows] & people.employed[rows] & people.social_insurance[rows]]
+            self.insured = np.concatenate([self.insured, people.person_id[new]])
+
+    def monthly(self) -> None:
+        if self.active():
+            self.insured = self.insured[self.model.rows_of_ids(self.insured) >= 0]
+            self.pay(self.p["subsidy_per_person"] / 12, self.insured.size)
 
 
 class PensionTransfer(Measure):
@@ -43,7 +52,7 @@ class PensionTransfer(Measure):
     id = "S3"
 
     def offer(self, ch: Choosers) -> Offer:
-        return money_offer(ch, np.where(~ch.hukou & (ch.age >= 40), self.p["value"], 0.0))
+        return money_offer(ch, np.where(~ch.hukou & (ch.age >= self.p["min_age"]), self.p["value"], 0.0))
 
 
 class ElderlyCare(Measure):
@@ -71,7 +80,10 @@ class ZeroThresholdHukou(Measure):
         return self.p["takeup_rate"] if self.active() else 0.0
 
     def offer(self, ch: Choosers) -> Offer:
+        # Schooling through hukou only for those who take it up within the horizon.
+        beh = self.model.beh
+        settles = 1 - np.exp(-self.p["takeup_rate"] * beh["horizon_years"])
         offer = Offer.empty(len(ch))
-        offer.school_access = ch.school_children & ~ch.hukou
-        offer.utility = np.where(~ch.hukou, self.model.beh["beta_hukou"], 0.0)
+        offer.school_access = np.where(ch.school_children & ~ch.hukou, settles, 0.0)
+        offer.utility = np.where(~ch.hukou, beh["beta_hukou"] * settles, 0.0)
         return offer

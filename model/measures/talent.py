@@ -12,8 +12,10 @@ from model.measures.base import Measure, annuity, money_offer
 
 
 def _talent_count(model) -> int:
+    """Talent themselves: heads of talent households with a job (their families share the kind)."""
     people = model.people
-    return int(np.count_nonzero(people.alive & (people.kind == Kind.TALENT) & people.employed))
+    heads = model.head_rows()
+    return int(np.count_nonzero((people.kind[heads] == Kind.TALENT) & people.employed[heads]))
 
 
 class ResearchCommercialisation(Measure):
@@ -38,16 +40,17 @@ class ReservePosts(Measure):
 
     def __init__(self, config, model) -> None:
         super().__init__(config, model)
-        self.posts_filled = 0.0  # agents
+        self.holders = np.empty(0, dtype=np.int64)  # person ids of talent in the extra posts
 
     def extra_talent_offers(self) -> float:
         return self.p["extra_offers"] if self.active() else 0.0
 
-    def record_filled(self, agents: float) -> None:
-        self.posts_filled += agents
+    def record_filled(self, rows: np.ndarray) -> None:
+        self.holders = np.concatenate([self.holders, self.model.people.person_id[rows]])
 
     def monthly(self) -> None:
-        self.pay(self.p["cost_per_post"] / 12, self.posts_filled)
+        self.holders = self.holders[self.model.rows_of_ids(self.holders) >= 0]  # a post ends when its holder leaves
+        self.pay(self.p["cost_per_post"] / 12, self.holders.size)
 
 
 class TalentRewards(Measure):
@@ -63,16 +66,16 @@ class TalentRewards(Measure):
         self.amounts = np.empty(0)
 
     def _bonus(self, ch: Choosers) -> np.ndarray:
-        postgraduate = ch.education >= Education.POSTGRADUATE
+        postgraduate = (ch.education >= Education.POSTGRADUATE) & ~ch.hukou  # talent the city attracts
         return np.where(postgraduate, np.where(ch.is_talent, self.p["bonus_doctorate"], self.p["bonus_master"]), 0.0)
 
     def offer(self, ch: Choosers) -> Offer:
         beh = self.model.beh
         return money_offer(ch, annuity(self._bonus(ch), beh["discount_rate"], beh["horizon_years"]))
 
-    def on_arrival(self, rows: np.ndarray) -> None:
+    def on_arrival(self, rows: np.ndarray, ch: Choosers) -> None:
         if self.active():
-            bonus = self._bonus(self.model.choosers_of(rows))
+            bonus = self._bonus(ch)
             due = bonus > 0
             self.ids = np.concatenate([self.ids, self.model.people.person_id[rows][due]])
             self.months = np.concatenate([self.months, np.full(np.count_nonzero(due), self.model.month)])
