@@ -8,6 +8,7 @@ import numpy as np
 from model.categories import Education, Kind, Origin, Tenure
 from model.choice import Offer
 from model.choosers import Choosers
+from model.conditions import BAOTOU
 from model.measures.base import Measure, annuity, money_offer
 
 NOT_OWNING = (Tenure.RENT, Tenure.DORMITORY)
@@ -95,9 +96,8 @@ class PublicRental(_Allocated):
 
     def offer(self, ch: Choosers) -> Offer:
         beh = self.model.beh
-        saving = (
-            self.p["rent_discount"] * self.model.now.rent[0] * min(self.p["lease_months"] / 12, beh["horizon_years"])
-        )
+        years = min(self.p["lease_months"] / 12, beh["horizon_years"])
+        saving = self.p["rent_discount"] * self.model.now.rent[BAOTOU] * years
         per_year = saving / beh["horizon_years"] * self.access_probability(self._flats_per_year())
         return money_offer(ch, np.where(self._eligible(ch), per_year, 0.0))
 
@@ -117,7 +117,7 @@ class PublicRental(_Allocated):
             admit = int(self._carry)
             self._carry -= admit
             self._admit(admit, self.p["lease_months"])
-        self.pay(self.p["rent_discount"] * self.model.now.rent[0] / 12, self.tenants.size)
+        self.pay(self.p["rent_discount"] * self.model.now.rent[BAOTOU] / 12, self.tenants.size)
 
 
 class FirstHomeFeeWaiver(Measure):
@@ -222,7 +222,7 @@ class TalentHousing(_Allocated):
     def offer(self, ch: Choosers) -> Offer:
         beh = self.model.beh
         months = self._free_months(ch)
-        saving = self.model.now.rent[0] / 12 * (months + 0.5 * months)
+        saving = self.model.now.rent[BAOTOU] / 12 * (months + 0.5 * months)
         value = annuity(saving, beh["discount_rate"], beh["horizon_years"]) * self.access_probability(
             self._places_per_year()
         )
@@ -241,7 +241,7 @@ class TalentHousing(_Allocated):
                 self._admit(heads.size, self._free_months(self.model.choosers_of(heads)) * 2)
         elapsed = self.model.month - self.since
         full = elapsed < self.months_by_tenant / 2
-        rent = self.model.now.rent[0] / 12
+        rent = self.model.now.rent[BAOTOU] / 12
         self.pay(np.where(full, rent, 0.5 * rent))
 
     def purchase_incentive(self, ch: Choosers) -> np.ndarray:
