@@ -94,7 +94,8 @@ def utilities(
     wage = np.broadcast_to(cond.wage, (n, N_DEST)).copy()
     wage[:, HOME] = np.where(from_baotou, cond.wage[BAOTOU], cond.home_wage[origin_idx])
     p_emp = np.broadcast_to(JOB_FINDING, (n, N_DEST)).copy()
-    p_emp[:, BAOTOU] = np.where(ch.in_baotou & ch.employed, 1.0, np.clip(p_emp[:, BAOTOU] + offer.job_finding, 0, 1))
+    newcomer_p = np.clip(p_emp[:, BAOTOU] + cond.job_finding_shift + offer.job_finding, 0, 1)
+    p_emp[:, BAOTOU] = np.where(ch.in_baotou & ch.employed, 1.0, newcomer_p)
     rent = np.broadcast_to(cond.rent, (n, N_DEST)).copy()
     # Staying residents keep their housing: owners pay no rent, public and talent tenants less.
     stay_rent_share = np.asarray(beh["stay_rent_share_by_tenure"])[ch.tenure]

@@ -17,6 +17,7 @@ from model.scenario import Scenario, month_index
 DESTINATIONS: list[str] = params.value("regions", "destinations")
 BAOTOU, HOME = DESTINATIONS.index("baotou"), DESTINATIONS.index("home")
 WAGE_BASE_MONTH = month_index("2020-06")  # annual averages stand for mid-year
+JOB_TREND_FROM = month_index("2023-01")  # observed job-finding stands for 2020-2022
 
 
 def house_price_index() -> dict[int, float]:
@@ -35,6 +36,7 @@ class MonthConditions:
     home_wage: np.ndarray  # yuan/yr by origin group (Origin 1..3 -> index 0..2)
     rent: np.ndarray  # yuan/yr by destination (home column: origins' rent)
     home_price: float  # yuan, a first home in Baotou's main urban area
+    job_finding_shift: float  # added to newcomers' chance of a job in Baotou (job growth scenario)
 
 
 class Conditions:
@@ -47,6 +49,7 @@ class Conditions:
         self.growth = np.array([cond.get(f"wage_growth_{d}", 0.0) for d in DESTINATIONS])
         self.home_growth = cond["wage_growth_home"]
         self.house_growth = cond["house_price_growth"]
+        self.job_trend = cond["baotou_job_finding_trend"]
         self.rent_elasticity = scenario["behaviour"]["rent_price_elasticity"]
         self.home_price_2020 = scenario["behaviour"]["home_price_2020"]
         self.hpi = house_price_index()
@@ -70,4 +73,5 @@ class Conditions:
             home_wage=self.home_wage_2020 * (1 + self.home_growth) ** years,
             rent=rent,
             home_price=self.home_price_2020 * ratio,
+            job_finding_shift=self.job_trend * max(0.0, (month - JOB_TREND_FROM) / 12),
         )

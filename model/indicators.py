@@ -67,6 +67,12 @@ def _tenure_households(tenure: Tenure) -> Callable[[BaotouModel], float]:
     return compute
 
 
+def _unemployment(model: BaotouModel) -> float:
+    p = model.people
+    unemployed = np.count_nonzero(p.alive & p.unemployed)
+    return 100.0 * unemployed / max(unemployed + np.count_nonzero(p.alive & p.employed), 1)
+
+
 def _imar(model: BaotouModel) -> float:
     return model.world.pool[0] - model.world.exchange[0] + model.people.n_alive * model.weight
 
@@ -121,6 +127,9 @@ INDICATORS: dict[str, Indicator] = {
     ),
     "urbanization_rate": Indicator(
         "percent", "share living in urban places", lambda m: _share(m, lambda x: x.people.urban)
+    ),
+    "unemployment_rate": Indicator(
+        "percent", "unemployed / (employed + unemployed) among people in Baotou", _unemployment
     ),
     "imar_population": Indicator("persons", "Inner Mongolia: Baotou plus the rest of the region (origin side)", _imar),
     "baotou_share_of_imar": Indicator(

@@ -145,6 +145,7 @@ def resident_departures(model: BaotouModel) -> None:
     rate *= np.where(people.tenure[deciders] == Tenure.OWN, beh["owner_consider_multiplier"], 1.0)
     rate *= (1 + people.months_in_baotou[deciders] / 12) ** -beh["duration_inertia"]
     rate *= np.where(~people.hukou[deciders] & (a > beh["return_age"]), beh["return_multiplier"], 1.0)
+    rate *= np.where(people.unemployed[deciders], beh["job_loss_event_multiplier"], 1.0)
     child_turns_six = model.households_with_age_months(72, 84)
     rate *= np.where(
         (role[deciders] == Role.HEAD) & child_turns_six[people.household_id[deciders]],
@@ -213,7 +214,8 @@ def work_values(
     (spouses) work at the usual rate for their age and sex.
     """
     pop = model.pop_params
-    p_job = np.where(working, np.clip(choice.JOB_FINDING[BAOTOU] + job_gain, 0, 1), _employment_rate(model, age, sex))
+    newcomer = np.clip(choice.JOB_FINDING[BAOTOU] + model.now.job_finding_shift + job_gain, 0, 1)
+    p_job = np.where(working, newcomer, _employment_rate(model, age, sex))
     employed = (model.uniform(keys, "job") < p_job) & (age >= pop["employment_rate_male"]["bands"][0])
     sigma = pop["wage_dispersion"]["value"]
     noise = np.exp(sigma * ndtri(model.uniform(keys, "wage")) - sigma**2 / 2)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import mesa
 import numpy as np
 
-from model import candidates, demography, migration, params, settlement, students
+from model import candidates, demography, labour, migration, params, settlement, students
 from model import measures as measures_mod
 from model.categories import Kind, Role
 from model.choosers import Choosers, from_people
@@ -32,7 +32,8 @@ class BaotouModel(mesa.Model):
     1. conditions: this month's wages, rents and house prices; origins' populations
     2. deaths (each person's death clock)
     3. births, babies joining their mother's household (each woman's birth clock; F1)
-    4. graduation (in July): graduates of Baotou's universities stay or leave
+    4. jobs: some of the employed lose their job, some of the unemployed find one; then
+       graduation (in July): graduates of Baotou's universities stay or leave
     5. student intake (in September)
     6. residents consider moving (their own clocks) and choose; leavers take their household
     7. outside candidates choose among destinations; those choosing Baotou arrive, some with
@@ -99,6 +100,7 @@ class BaotouModel(mesa.Model):
         ]
         if self.migration:
             stages += [
+                ("jobs", lambda: labour.job_turnover(self)),
                 ("graduation", lambda: students.graduation(self)),
                 ("intake", lambda: students.intake(self)),
                 ("departures", lambda: migration.resident_departures(self)),

@@ -35,6 +35,7 @@ COLUMNS: dict[str, Column] = {
     "kind": Column(np.int8, Kind.RESIDENT, "migration type (dependents share the household's)", Kind),
     "education": Column(np.int8, Education.PRIMARY_OR_LESS, "highest level completed", Education),
     "employed": Column(np.bool_, False, "has a job"),
+    "unemployed": Column(np.bool_, False, "lost a job and looks for another (a trigger for moving)"),
     "income": Column(np.float32, 0.0, "labour income, yuan per year"),
     "tenure": Column(np.int8, Tenure.OWN, "housing tenure of the household", Tenure),
     "urban": Column(np.bool_, True, "lives in an urban place (census definition)"),

@@ -99,6 +99,14 @@ def schema() -> dict[str, dict[str, Key]]:
         float, "nominal wage growth in the origins", growth.default, -0.5, 1.0, "per year"
     )
     conditions["house_price_growth"] = Key(float, house.meaning, house.default, -0.5, 1.0, house.unit)
+    conditions["baotou_job_finding_trend"] = Key(
+        float,
+        "yearly change after 2022 in newcomers' chance of finding a job in Baotou (job growth)",
+        0.0,
+        -0.2,
+        0.2,
+        "probability points per year",
+    )
     return {
         "scenario": {
             "name": Key(str, "short name used in results"),
