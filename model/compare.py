@@ -23,6 +23,23 @@ from model.scenario import Scenario, measure_specs
 
 MEASURES = list(measure_specs())
 
+# What `compare` writes for each seed and year (scenario "<scenario>-vs-<against>"), and summarises
+# in effects.csv. <kind> is resident, migrant_worker, graduate or talent; <id> a measure.
+EFFECTS = {
+    "extra_population": "population at year end, scenario minus counterfactual (persons)",
+    "extra_in_migration": "arrivals, scenario minus counterfactual (persons)",
+    "fewer_departures": "departures, counterfactual minus scenario (persons)",
+    "extra_births": "births, scenario minus counterfactual (persons)",
+    "extra_in_migration_<kind>": "arrivals of one kind, with their dependants (persons)",
+    "fewer_departures_<kind>": "departures of one kind avoided (persons)",
+    "cost_total": "fiscal cost of all measures in the year (yuan)",
+    "cumulative_cost_total": "fiscal cost since the start (yuan)",
+    "cost_per_additional_resident": "cumulative cost / extra population (yuan per person; blank if no extra)",
+    "cost_<id>": "fiscal cost of one measure in the year (yuan)",
+    "attributed_<id>": "expected extra residents from one measure's effect on decisions in the year (persons)",
+    "cost_per_additional_resident_<id>": "cumulative cost of a measure / its cumulative attributed residents (yuan)",
+}
+
 
 def effects_for_seed(scenario: pd.DataFrame, against: pd.DataFrame) -> pd.DataFrame:
     """Differences for one seed: long rows ``year, indicator, value``."""
