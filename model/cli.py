@@ -7,6 +7,8 @@ import sys
 import time
 from pathlib import Path
 
+from tqdm import tqdm
+
 from model.results import RESULTS_DIR
 from model.scenario import ScenarioError, load
 
@@ -35,6 +37,10 @@ def _parser() -> argparse.ArgumentParser:
     cmp.add_argument("--end", help="last month YYYY-MM (both runs)")
     cmp.add_argument("--out", type=Path, default=RESULTS_DIR, help="directory for run directories (default results/)")
     cmp.add_argument("--quiet", action="store_true", help="no progress bar")
+    cal = sub.add_parser("calibrate", help="estimate the free parameters from the observed targets")
+    cal.add_argument("--scale", type=float, default=0.02, help="agents per person for the fit (default 0.02)")
+    cal.add_argument("--seeds", type=int, default=4, help="seeds per evaluation (common random numbers; default 4)")
+    cal.add_argument("--max-evaluations", type=int, default=120, help="Nelder-Mead budget (default 120)")
     sub.add_parser("docs", help="regenerate the reference pages in docs/ from the schema and data files")
     return parser
 
@@ -46,6 +52,32 @@ def main(argv: list[str] | None = None) -> int:
 
         for path in write_all():
             print(f"wrote {path}")
+    if args.command == "calibrate":
+        from model.calibration import CALIBRATED_FILE, report
+        from model.calibration.smm import Setting, calibrate
+        from model.calibration.targets import load_targets
+        from model.docs import DOCS_DIR
+
+        targets = load_targets()
+        setting = Setting(scale=args.scale, seeds=tuple(range(args.seeds)))
+        bar = tqdm(total=args.max_evaluations, unit="fit", desc="calibrate")
+        result = calibrate(
+            targets,
+            setting,
+            max_evaluations=args.max_evaluations,
+            on_evaluation=lambda j: (bar.update(1), bar.set_postfix(J=f"{j:.2f}")),
+        )
+        bar.close()
+        report.write(result, targets, CALIBRATED_FILE)
+        report.fit_figure(result, targets, DOCS_DIR / "calibration_fit.png")
+        for name, value, lo, hi, ok in zip(
+            result.names, result.theta, result.lo90, result.hi90, result.identified, strict=True
+        ):
+            print(f"{name:>22} {value:10.4g}  90 % [{lo:.4g}, {hi:.4g}]{'' if ok else '  (not identified)'}")
+        print(
+            f"objective {result.objective:.3f} after {result.evaluations} evaluations in {result.seconds:.0f} s "
+            f"-> {CALIBRATED_FILE}"
+        )
     if args.command == "compare":
         from model.compare import compare, format_effects
         from model.results import read_csv

@@ -103,7 +103,61 @@ def measures() -> str:
     return "\n".join(lines) + "\n"
 
 
-PAGES = {"scenario-keys.md": scenario_keys, "outputs.md": outputs, "parameters.md": parameters, "measures.md": measures}
+def calibration_results() -> str:
+    import tomllib
+
+    from model.calibration import CALIBRATED_FILE
+
+    lines = [
+        HEADER + "# Calibration results\n",
+        "From `model/calibration/calibrated.toml`, written by `python -m model calibrate`.\n",
+    ]
+    if not CALIBRATED_FILE.exists():
+        return "\n".join(lines + ["No calibration has been committed.\n"])
+    with CALIBRATED_FILE.open("rb") as fh:
+        cal = tomllib.load(fh)
+    m = cal["method"]
+    lines += [
+        f"Method: {m['name']}; scenario `{m['scenario']}` at scale {m['scale']}, seeds {m['seeds']}, "
+        f"{m['evaluations']} evaluations in {m['seconds']} s; objective {m['objective']}.\n",
+        "## Estimates\n",
+        "| parameter | estimate | 90 % interval | prior | identified |",
+        "|---|---|---|---|---|",
+    ]
+    for name, e in cal["estimates"].items():
+        lines.append(
+            f"| `{name}` | {e['value']:.4g} | {e['lo90']:.4g} – {e['hi90']:.4g} | {e['prior'][0]} – "
+            f"{e['prior'][1]} | {'yes' if e['identified'] else '**no**'} |"
+        )
+    lines += [
+        "\n## Fit to every target\n",
+        "| target | observed | simulated | tolerance | within |",
+        "|---|---|---|---|---|",
+    ]
+    for name, f in cal["fit"].items():
+        mark = "held out" if f["held_out"] else ("yes" if f["within"] else "**no**")
+        lines.append(f"| `{name}` | {f['observed']:,.2f} | {f['simulated']:,.2f} | ± {f['tolerance']:,.2f} | {mark} |")
+    lines += [
+        "\n## Out of sample\n",
+        "| target | observed | model | error | naive forecast | naive error |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, o in cal.get("out_of_sample", {}).items():
+        lines.append(
+            f"| `{name}` | {o['observed']:,.0f} | {o['predicted']:,.0f} | {o['error']:+,.0f} | "
+            f"{o['naive_forecast']:,.0f} | {o['naive_error']:+,.0f} |"
+        )
+    lines.append("\n![Simulated against observed](calibration_fit.png)")
+    return "\n".join(lines) + "\n"
+
+
+PAGES = {
+    "scenario-keys.md": scenario_keys,
+    "outputs.md": outputs,
+    "parameters.md": parameters,
+    "measures.md": measures,
+    "calibration-results.md": calibration_results,
+}
 
 
 def write_all(directory: Path = DOCS_DIR) -> list[Path]:

@@ -14,6 +14,7 @@ Two kinds:
 from __future__ import annotations
 
 import zlib
+from functools import lru_cache
 
 import numpy as np
 
@@ -32,14 +33,25 @@ def _mix(x: np.ndarray) -> np.ndarray:
     return x
 
 
+_MASK = 0xFFFFFFFFFFFFFFFF
+
+
+def _mix_int(x: int) -> int:
+    """splitmix64 finaliser on a Python int (the same function as ``_mix``)."""
+    x ^= x >> 30
+    x = (x * 0xBF58476D1CE4E5B9) & _MASK
+    x ^= x >> 27
+    x = (x * 0x94D049BB133111EB) & _MASK
+    return x ^ (x >> 31)
+
+
+@lru_cache(maxsize=65536)
 def salt(seed: int, name: str, month: int = 0) -> np.uint64:
     """A 64-bit salt for (seed, decision name, month)."""
-    words = np.array([seed & 0xFFFFFFFFFFFFFFFF, zlib.crc32(name.encode()), month & 0xFFFFFFFF], dtype=np.uint64)
-    acc = np.zeros(1, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for w in words:
-            acc = _mix(acc * _GOLDEN + w)
-    return acc[0]
+    acc = 0
+    for word in (seed & _MASK, zlib.crc32(name.encode()), month & 0xFFFFFFFF):
+        acc = _mix_int((acc * 0x9E3779B97F4A7C15 + word) & _MASK)
+    return np.uint64(acc)
 
 
 def derive_keys(parent: np.ndarray, tag: np.uint64) -> np.ndarray:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from model import params
+from model.calibration import calibrated_defaults
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -107,7 +108,7 @@ def schema() -> dict[str, dict[str, Key]]:
         0.2,
         "probability points per year",
     )
-    return {
+    out = {
         "scenario": {
             "name": Key(str, "short name used in results"),
             "description": Key(str, "what the scenario represents", ""),
@@ -146,6 +147,11 @@ def schema() -> dict[str, dict[str, Key]]:
             "end": Key(str, "the package's last day (as issued: valid one year)", "2023-10-26", kind="date"),
         },
     }
+    # Estimates from the committed calibration replace the priors as defaults.
+    for (section, key), value in calibrated_defaults().items():
+        spec = out[section][key]
+        out[section][key] = Key(spec.type, spec.meaning + " (calibrated)", value, spec.minimum, spec.maximum, spec.unit)
+    return out
 
 
 CENSUS_MONTH = params.value("population", "census_date")
