@@ -18,7 +18,7 @@ from tqdm import tqdm
 from model import plots
 from model.indicators import KINDS
 from model.results import RESULTS_DIR, RunWriter, atomic_write_csv, new_run_dir
-from model.runner import run_seed
+from model.runner import collect_seeds, run_seed
 from model.scenario import Scenario, measure_specs
 
 MEASURES = list(measure_specs())
@@ -96,28 +96,18 @@ def compare(scenario: Scenario, against: Scenario, out: Path = RESULTS_DIR, prog
         },
     )
     bar = tqdm(total=2 * scenario.months * n, unit="month", desc=label, disable=not progress, leave=False)
-    indicators, effects, pyramids = [], [], []
-    try:
-        for seed in seeds:
-            bar.set_postfix(seed=seed)
-            ind_b, pyr_b = run_seed(against, seed, on_month=lambda: bar.update(1))
-            ind_s, pyr_s = run_seed(scenario, seed, on_month=lambda: bar.update(1))
-            eff = effects_for_seed(ind_s, ind_b)
-            eff.insert(0, "seed", seed)
-            eff.insert(0, "scenario", label)
-            both = pd.concat([ind_b, ind_s, eff], ignore_index=True)
-            writer.seed_finished(seed, both, pd.concat([pyr_b, pyr_s], ignore_index=True))
-            indicators.append(both)
-            effects.append(eff)
-            pyramids += [pyr_b, pyr_s]
-    except BaseException:
-        if indicators:
-            writer.finish(pd.concat(indicators), pd.concat(pyramids), status="interrupted")
-        raise
-    finally:
-        bar.close()
+
+    def one_seed(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+        ind_b, pyr_b = run_seed(against, seed, on_month=lambda: bar.update(1))
+        ind_s, pyr_s = run_seed(scenario, seed, on_month=lambda: bar.update(1))
+        eff = effects_for_seed(ind_s, ind_b)
+        eff.insert(0, "seed", seed)
+        eff.insert(0, "scenario", label)
+        return pd.concat([ind_b, ind_s, eff], ignore_index=True), pd.concat([pyr_b, pyr_s], ignore_index=True)
+
+    indicators, pyramids = collect_seeds(writer, seeds, bar, one_seed)
     table = pd.concat(indicators, ignore_index=True)
-    summary = summarise(pd.concat(effects, ignore_index=True))
+    summary = summarise(table[table.scenario == label])
     atomic_write_csv(run_dir / "effects.csv", summary)
     writer.finish(table, pd.concat(pyramids, ignore_index=True))
     plots.save_compare_figures(run_dir, table, summary, scenario.name, against.name)

@@ -45,6 +45,28 @@ def run_seed(scenario: Scenario, seed: int, on_month=None) -> tuple[pd.DataFrame
     return indicators, pyramids
 
 
+def collect_seeds(writer: RunWriter, seeds: list[int], bar: tqdm, one_seed) -> tuple[list, list]:
+    """Run ``one_seed(seed) -> (indicators, pyramids)`` for each seed, writing each as it finishes.
+
+    An interruption or failure writes what finished, marks the run interrupted, and re-raises.
+    """
+    indicators, pyramids = [], []
+    try:
+        for seed in seeds:
+            bar.set_postfix(seed=seed)
+            ind, pyr = one_seed(seed)
+            writer.seed_finished(seed, ind, pyr)
+            indicators.append(ind)
+            pyramids.append(pyr)
+    except BaseException:
+        if indicators:
+            writer.finish(pd.concat(indicators), pd.concat(pyramids), status="interrupted")
+        raise
+    finally:
+        bar.close()
+    return indicators, pyramids
+
+
 def run_scenario(scenario: Scenario, out: Path = RESULTS_DIR, progress: bool = True) -> Path:
     """Run every seed of ``scenario``, writing results as they finish; returns the run directory."""
     first_seed, n_seeds = scenario["run"]["seed"], scenario["run"]["seeds"]
@@ -52,20 +74,7 @@ def run_scenario(scenario: Scenario, out: Path = RESULTS_DIR, progress: bool = T
     run_dir = new_run_dir(Path(out), scenario.name)
     writer = RunWriter(run_dir, {"scenario": scenario.to_dict(), "seeds": seeds, "scale": scenario["run"]["scale"]})
     bar = tqdm(total=scenario.months * n_seeds, unit="month", desc=scenario.name, disable=not progress, leave=False)
-    all_ind, all_pyr = [], []
-    try:
-        for seed in seeds:
-            bar.set_postfix(seed=seed)
-            indicators, pyramids = run_seed(scenario, seed, on_month=lambda: bar.update(1))
-            writer.seed_finished(seed, indicators, pyramids)
-            all_ind.append(indicators)
-            all_pyr.append(pyramids)
-    except BaseException:
-        if all_ind:
-            writer.finish(pd.concat(all_ind), pd.concat(all_pyr), status="interrupted")
-        raise
-    finally:
-        bar.close()
+    all_ind, all_pyr = collect_seeds(writer, seeds, bar, lambda seed: run_seed(scenario, seed, lambda: bar.update(1)))
     indicators, pyramids = pd.concat(all_ind, ignore_index=True), pd.concat(all_pyr, ignore_index=True)
     writer.finish(indicators, pyramids)
     plots.save_run_figures(run_dir, indicators, pyramids)

@@ -71,6 +71,14 @@ class _Allocated(Measure):
         self.model.set_household_tenure(take, self.tenure)
         return take
 
+    def _eligible(self, ch: Choosers) -> np.ndarray:
+        raise NotImplementedError
+
+    def on_arrival(self, rows: np.ndarray, ch: Choosers) -> None:
+        """Eligible newcomers (and graduates who stay) join the queue while the measure is open."""
+        if self.active():
+            self._enqueue(self.model.people.household_id[rows][self._eligible(ch)])
+
     def access_probability(self, places_per_year: float) -> float:
         """Chance a new applicant gets a place within a year, given the queue ahead."""
         return float(min(1.0, places_per_year / (self.queue.size + places_per_year))) if places_per_year > 0 else 0.0
@@ -100,10 +108,6 @@ class PublicRental(_Allocated):
         saving = self.p["rent_discount"] * self.model.now.rent[BAOTOU] * years
         per_year = saving / beh["horizon_years"] * self.access_probability(self._flats_per_year())
         return money_offer(ch, np.where(self._eligible(ch), per_year, 0.0))
-
-    def on_arrival(self, rows: np.ndarray, ch: Choosers) -> None:
-        if self.active():
-            self._enqueue(self.model.people.household_id[rows][self._eligible(ch)])
 
     def monthly(self) -> None:
         self._end_tenancies()
@@ -227,10 +231,6 @@ class TalentHousing(_Allocated):
             self._places_per_year()
         )
         return money_offer(ch, np.where(self._eligible(ch), value, 0.0))
-
-    def on_arrival(self, rows: np.ndarray, ch: Choosers) -> None:
-        if self.active():
-            self._enqueue(self.model.people.household_id[rows][self._eligible(ch)])
 
     def monthly(self) -> None:
         self._end_tenancies()
