@@ -41,6 +41,22 @@ def _parser() -> argparse.ArgumentParser:
     cal.add_argument("--scale", type=float, default=0.02, help="agents per person for the fit (default 0.02)")
     cal.add_argument("--seeds", type=int, default=4, help="seeds per evaluation (common random numbers; default 4)")
     cal.add_argument("--max-evaluations", type=int, default=120, help="Nelder-Mead budget (default 120)")
+    ex = sub.add_parser("experiment", help="run an experiment file (sweep, sampling design, sensitivity)")
+    ex.add_argument("file", help="experiment file, or its name in scenarios/experiments/")
+    ex.add_argument(
+        "--executor",
+        choices=["serial", "processes", "dask"],
+        default="processes",
+        help="where runs execute (default: local processes on every core)",
+    )
+    ex.add_argument("--workers", type=int, help="processes or Dask workers (default: the number of cores)")
+    ex.add_argument(
+        "--scheduler",
+        help="a Dask scheduler address, e.g. tcp://host:8786 (implies --executor dask); "
+        "without it, --executor dask starts a LocalCluster",
+    )
+    ex.add_argument("--out", type=Path, default=RESULTS_DIR, help="directory for results (default results/)")
+    ex.add_argument("--quiet", action="store_true", help="no progress bar")
     sub.add_parser("docs", help="regenerate the reference pages in docs/ from the schema and data files")
     return parser
 
@@ -52,6 +68,37 @@ def main(argv: list[str] | None = None) -> int:
 
         for path in write_all():
             print(f"wrote {path}")
+    if args.command == "experiment":
+        from model.experiments import finished, run_dir_for, run_experiment, tasks_for
+        from model.experiments.spec import load_experiment
+
+        try:
+            exp = load_experiment(args.file)
+        except ScenarioError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
+        executor = "dask" if args.scheduler else args.executor
+        total = len(tasks_for(exp)[2])
+        done = len(finished(run_dir_for(exp, args.out)))
+        bar = tqdm(total=total, initial=done, unit="run", desc=exp.name, disable=args.quiet)
+        failed = []
+
+        def progress(result: dict) -> None:
+            bar.update(1)
+            if result["status"] != "ok":
+                failed.append(result)
+                tqdm.write(f"run {result['task']} failed ({result['error']}) with {result['parameters']}")
+
+        began = time.perf_counter()
+        run_dir = run_experiment(exp, args.out, executor, args.workers, args.scheduler, progress)
+        bar.close()
+        print(
+            f"{exp.name}: {total} runs ({done} already finished, {len(failed)} failed) with {executor} "
+            f"in {time.perf_counter() - began:.1f} s -> {run_dir}"
+        )
+        if failed:
+            print("rerun the same command to retry the failed runs", file=sys.stderr)
+            return 1
     if args.command == "calibrate":
         from model.calibration import CALIBRATED_FILE, report
         from model.calibration.smm import Setting, calibrate

@@ -154,3 +154,52 @@ def save_compare_figures(
         plt.close(fig)
         paths.append(path)
     return paths
+
+
+def sweep(per_run: pd.DataFrame, names: list[str], outcomes: list[str], title: str) -> plt.Figure:
+    """Each outcome against the first lever, one line per value of the second (mean and 90 %
+    interval over seeds)."""
+    first = names[0]
+    second = names[1] if len(names) > 1 else None
+    fig, axes = plt.subplots(len(outcomes), 1, figsize=(8, 3.2 * len(outcomes)), constrained_layout=True, squeeze=False)
+    for ax, outcome in zip(axes[:, 0], outcomes, strict=True):
+        groups = per_run.groupby(second) if second else [(None, per_run)]
+        for value, rows in groups:
+            stats = rows.groupby(first)[outcome]
+            mean, lo, hi = stats.mean(), stats.quantile(0.05), stats.quantile(0.95)
+            label = f"{second.split('.')[-1]} = {value:,.6g}" if second else None
+            ax.plot(mean.index, mean.values, marker="o", label=label)
+            ax.fill_between(mean.index, lo.values, hi.values, alpha=0.2)
+        unit = "yuan" if outcome.startswith("cost") else "persons"
+        ax.set_ylabel(f"{outcome} ({unit})", fontsize=8)
+        ax.set_xlabel(first)
+        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        if second:
+            ax.legend(fontsize=7)
+    fig.suptitle(f"Sweep {title}: outcomes by lever (mean and 90 % interval over seeds)")
+    return fig
+
+
+def sensitivity(indices: pd.DataFrame, title: str, method: str) -> plt.Figure:
+    """Sensitivity indices by parameter for each outcome, with their 95 % confidence intervals."""
+    outcomes = list(indices.outcome.unique())
+    kinds = ["S1", "ST"] if method == "sobol" else ["mu_star"]
+    fig, axes = plt.subplots(
+        len(outcomes),
+        1,
+        figsize=(8, 2.2 + 0.35 * indices.parameter.nunique() * len(outcomes)),
+        constrained_layout=True,
+        squeeze=False,
+    )
+    for ax, outcome in zip(axes[:, 0], outcomes, strict=True):
+        rows = indices[indices.outcome == outcome]
+        params = list(dict.fromkeys(rows.parameter))
+        y = np.arange(len(params))
+        for k, kind in enumerate(kinds):
+            sub = rows[rows["index"] == kind].set_index("parameter").reindex(params)
+            ax.barh(y + 0.38 * k, sub["value"], height=0.36, xerr=sub["conf"], label=kind, capsize=2)
+        ax.set_yticks(y + 0.19 * (len(kinds) - 1), params, fontsize=7)
+        ax.set_title(outcome, fontsize=9)
+        ax.legend(fontsize=7)
+    fig.suptitle(f"{method.title()} sensitivity, {title} (bars: 95 % confidence intervals)")
+    return fig
