@@ -22,6 +22,7 @@ from model.experiments import design
 from model.experiments.executors import execute
 from model.experiments.sensitivity import analyse
 from model.experiments.spec import Experiment
+from model.experiments.tasks import outcomes
 from model.results import RESULTS_DIR, atomic_write_csv, atomic_write_text, git_commit
 
 
@@ -133,8 +134,11 @@ def combine(exp: Experiment, run_dir: Path, names: list[str], x: np.ndarray, tas
     tmp.replace(run_dir / "runs.parquet")
     records = []
     for t in tasks:
-        summary = json.loads((runs / f"{t['task']}.json").read_text())
-        records.append({"point": t["point"], "seed": t["seed"], **t["parameters"], **summary["outcomes"]})
+        # Outcomes come from the stored indicators, so new outcomes apply to runs already made.
+        rows = table[(table.point == t["point"]) & (table.seed == t["seed"])]
+        against = rows[rows.scenario == exp.against] if exp.against else None
+        result = outcomes(rows[rows.scenario == exp.scenario], against)
+        records.append({"point": t["point"], "seed": t["seed"], **t["parameters"], **result})
     per_run = pd.DataFrame(records)
     atomic_write_csv(run_dir / "outcomes.csv", per_run)
     outcome_cols = [c for c in exp.outcomes if c in per_run.columns]

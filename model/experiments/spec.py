@@ -38,6 +38,7 @@ OUTCOMES = (
     "population_2035",
     "extra_population_2030",
     "extra_population_2035",
+    "cost_2035",
     "cost_per_additional_resident_2035",
 )
 EXPERIMENT_KEYS = {
@@ -83,8 +84,10 @@ class Experiment:
         return {k: v for k, v in self.__dict__.items() if k != "path"}
 
     def digest(self) -> str:
-        """A short hash of the content: the same experiment gets the same results directory."""
-        return hashlib.sha256(json.dumps(self.content(), sort_keys=True).encode()).hexdigest()[:8]
+        """A short hash of what determines the runs: the same experiment gets the same results
+        directory (outcomes and description are computed or shown from the runs, so they are left out)."""
+        runs = {k: v for k, v in self.content().items() if k not in ("outcomes", "description")}
+        return hashlib.sha256(json.dumps(runs, sort_keys=True).encode()).hexdigest()[:8]
 
 
 def _check_path(path: str, where: str) -> None:

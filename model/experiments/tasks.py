@@ -37,6 +37,7 @@ def outcomes(scenario: pd.DataFrame, against: pd.DataFrame | None) -> dict[str, 
         for year in (2030, 2035):
             out[f"extra_population_{year}"] = get(s, year, "population") - get(b, year, "population")
         cost = float(s.loc[s.index <= 2035, "cost_total"].sum()) if 2035 in s.index else np.nan
+        out["cost_2035"] = cost
         extra = out["extra_population_2035"]
         out["cost_per_additional_resident_2035"] = cost / extra if extra and extra > 0 else np.nan
     return out
