@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean venv
+.PHONY: run test lint bench lab clean venv
 
 run: $(STAMP)
 	$(PY) -m model compare policy_2022 --against baseline
@@ -15,6 +15,10 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(PY) -m ruff check model tests benchmarks
+
+lab: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,notebooks]'
+	$(VENV)/bin/jupyter lab notebooks/01_quick_start.ipynb
 
 bench: $(STAMP)
 	$(PY) benchmarks/full_city.py --mode demography

@@ -5,10 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib
-import matplotlib.ticker
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
@@ -184,6 +182,11 @@ def sensitivity(indices: pd.DataFrame, title: str, method: str) -> plt.Figure:
     """Sensitivity indices by parameter for each outcome, with their 95 % confidence intervals."""
     outcomes = list(indices.outcome.unique())
     kinds = ["S1", "ST"] if method == "sobol" else ["mu_star"]
+    if not outcomes:
+        fig, ax = plt.subplots(figsize=(8, 2))
+        ax.text(0.5, 0.5, "no outcome was defined at every point", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return fig
     fig, axes = plt.subplots(
         len(outcomes),
         1,
@@ -202,4 +205,58 @@ def sensitivity(indices: pd.DataFrame, title: str, method: str) -> plt.Figure:
         ax.set_title(outcome, fontsize=9)
         ax.legend(fontsize=7)
     fig.suptitle(f"{method.title()} sensitivity, {title} (bars: 95 % confidence intervals)")
+    return fig
+
+
+def summary_bands(series: dict[str, pd.DataFrame], title: str, ylabel: str, scale: float = WAN) -> plt.Figure:
+    """Lines with 90 % bands from summary tables (index year; columns mean, p05, p95)."""
+    fig, ax = plt.subplots(figsize=(8, 4.5), constrained_layout=True)
+    for i, (label, table) in enumerate(series.items()):
+        color = f"C{i}"
+        ax.plot(table.index, table["mean"] / scale, color=color, lw=2, label=label)
+        ax.fill_between(table.index, table.p05 / scale, table.p95 / scale, color=color, alpha=0.2, lw=0)
+    ax.axhline(0, color="grey", lw=0.5)
+    ax.set_title(title)
+    ax.set_ylabel(ylabel)
+    ax.set_xlabel("year")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def seed_bands(tables: dict[str, pd.DataFrame], title: str, ylabel: str, scale: float = WAN) -> plt.Figure:
+    """Lines with 90 % bands from per-seed tables (index year, one column per seed)."""
+    summaries = {
+        k: pd.DataFrame({"mean": t.mean(axis=1), "p05": t.quantile(0.05, axis=1), "p95": t.quantile(0.95, axis=1)})
+        for k, t in tables.items()
+    }
+    return summary_bands(summaries, title, ylabel, scale)
+
+
+def ranked_bars(values: pd.DataFrame, title: str, xlabel: str) -> plt.Figure:
+    """Horizontal bars ranked by mean, with 90 % interval whiskers (columns mean, p05, p95)."""
+    values = values.dropna(subset=["mean"]).sort_values("mean")
+    fig, ax = plt.subplots(figsize=(8, 0.4 * len(values) + 1.6), constrained_layout=True)
+    y = np.arange(len(values))
+    err = np.vstack([values["mean"] - values.p05, values.p95 - values["mean"]]).clip(min=0)
+    ax.barh(y, values["mean"], xerr=err, color="tab:orange", ecolor="black", capsize=3)
+    ax.set_yticks(y, values.index)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: f"{x:,.0f}"))
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    return fig
+
+
+def calibration_fit(fit: pd.DataFrame, title: str = "Calibration: simulated against observed") -> plt.Figure:
+    """Each target's miss in units of its tolerance (the band is within tolerance)."""
+    z = (fit.simulated.astype(float) - fit.observed.astype(float)) / fit.tolerance.astype(float)
+    held = fit.held_out.astype(bool)
+    fig, ax = plt.subplots(figsize=(8, 0.4 * len(fit) + 1.6), constrained_layout=True)
+    ax.axvspan(-1, 1, color="0.9", label="within tolerance")
+    y = np.arange(len(fit))
+    ax.scatter(z, y, c=np.where(held, "tab:orange", "tab:blue"), zorder=3)
+    ax.set_yticks(y, [f"{n}{' (held out)' if h else ''}" for n, h in zip(fit.index, held, strict=True)], fontsize=8)
+    ax.axvline(0, color="black", lw=0.6)
+    ax.set_xlabel("(simulated - observed) / tolerance")
+    ax.set_title(title)
+    ax.legend(fontsize=8)
     return fig

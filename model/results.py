@@ -20,7 +20,8 @@ import pandas as pd
 
 from model import __version__
 
-RESULTS_DIR = Path(__file__).resolve().parent.parent / "results"
+# Runs write under results/ in the project, or where BAOTOU_RESULTS points (tests, shared disks).
+RESULTS_DIR = Path(os.environ.get("BAOTOU_RESULTS", Path(__file__).resolve().parent.parent / "results"))
 INDICATOR_COLUMNS = ["scenario", "seed", "year", "indicator", "value"]
 
 
