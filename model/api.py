@@ -108,13 +108,18 @@ def experiment(file: str, out: Path | None = None, executor: str = "processes", 
     ``settings`` override the file's [experiment] values (e.g. samples=8, scale=0.002) for quick
     looks; a different setting is a different experiment with its own results directory.
     """
+    from dataclasses import fields, replace
+
     from model.experiments import run_experiment
-    from model.experiments.spec import load_experiment
+    from model.experiments.spec import load_experiment, validate
     from model.results import RESULTS_DIR
 
     exp = load_experiment(file)
-    for key, value in settings.items():
-        setattr(exp, key, value)
+    known = {f.name for f in fields(exp)} - {"path", "name"}
+    unknown = set(settings) - known
+    if unknown:
+        raise ValueError(f"unknown experiment settings {sorted(unknown)}; allowed: {', '.join(sorted(known))}")
+    exp = validate(replace(exp, **settings), f"{exp.path} (with {settings})")
     directory = run_experiment(exp, out or RESULTS_DIR, executor=executor)
     sens = directory / "sensitivity.csv"
     return ExperimentResults(

@@ -116,6 +116,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         bar.close()
         report.write(result, targets, CALIBRATED_FILE)
+        from model.calibration import calibrated_defaults
+        from model.scenario import schema
+
+        calibrated_defaults.cache_clear()  # this process now uses the new estimates
+        schema.cache_clear()
         report.fit_figure(result, targets, DOCS_DIR / "calibration_fit.png")
         for name, value, lo, hi, ok in zip(
             result.names, result.theta, result.lo90, result.hi90, result.identified, strict=True

@@ -149,6 +149,11 @@ def schema() -> dict[str, dict[str, Key]]:
     }
     # Estimates from the committed calibration replace the priors as defaults.
     for (section, key), value in calibrated_defaults().items():
+        if key not in out.get(section, {}):
+            raise ScenarioError(
+                f"model/calibration/calibrated.toml: key 'defaults.{section}.{key}' is not a scenario "
+                "key; rerun `python -m model calibrate`"
+            )
         spec = out[section][key]
         out[section][key] = Key(spec.type, spec.meaning + " (calibrated)", value, spec.minimum, spec.maximum, spec.unit)
     return out

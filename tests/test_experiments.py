@@ -177,3 +177,36 @@ def test_sobol_indices_of_a_known_function():
     assert indices["behaviour.x1", "S1"] == pytest.approx(0.31, abs=0.06)
     assert indices["behaviour.x2", "S1"] == pytest.approx(0.44, abs=0.06)
     assert abs(indices["behaviour.x3", "S1"]) < 0.06 and indices["behaviour.x3", "ST"] > 0.15
+
+
+def test_the_results_directory_follows_everything_that_decides_the_runs(tmp_path):
+    from model.experiments import tasks_for
+
+    two = TINY.format(seeds=1, end="2021-12", values="[300000, 600000]") + '"measures.H1.units" = [1000, 2000]\n'
+    swapped = two.replace('"measures.H3.loan_limit_single" = [300000, 600000]\n', "").replace(
+        '"measures.H1.units" = [1000, 2000]\n',
+        '"measures.H1.units" = [1000, 2000]\n"measures.H3.loan_limit_single" = [300000, 600000]\n',
+    )
+    a = load_experiment(_write(tmp_path, two, "a"))
+    b = load_experiment(_write(tmp_path, swapped, "b"))
+    assert tasks_for(a)[2][1]["parameters"] != tasks_for(b)[2][1]["parameters"]
+    assert a.digest() != b.digest()
+    c = load_experiment(_write(tmp_path, two.replace("seeds = 1", "seeds = 2"), "c"))
+    assert c.digest() != a.digest()
+    # Levers are policy choices: the counterfactual does not get them.
+    assert all(t["against_overrides"] == {} for t in tasks_for(a)[2])
+
+
+def test_sobol_needs_a_power_of_two_and_api_settings_are_checked(tmp_path):
+    from model import api
+
+    text = (
+        TINY.replace('"full_factorial"', '"sobol"')
+        .replace("[levers]", "[uncertain]")
+        .replace('"measures.H3.loan_limit_single" = {values}', '"behaviour.beta_income" = [1.0, 2.5]')
+        .replace("seeds = {seeds}", "seeds = 1\nsamples = 6")
+    )
+    with pytest.raises(ScenarioError, match="power of 2"):
+        load_experiment(_write(tmp_path, text.format(end="2021-12"), "sobol6"))
+    with pytest.raises(ValueError, match="unknown experiment settings"):
+        api.experiment("loans_and_rental", sample=8)

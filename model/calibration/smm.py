@@ -134,6 +134,8 @@ def calibrate(
     ``observed`` replaces the targets' observed values (for the recovery test on simulated data).
     """
     began = time.perf_counter()
+    if len(setting.seeds) < 2:
+        raise ValueError("calibration needs at least two seeds (the simulation variance comes from them)")
     free = list(free or free_parameters())
     data = np.array([t.observed for t in targets]) if observed is None else np.asarray(observed, float)
     sigma = np.array([t.tolerance * abs(d) if t.relative else t.tolerance for t, d in zip(targets, data, strict=True)])
@@ -178,11 +180,20 @@ def calibrate(
     g, s = jac[fitted], sigma[fitted]
     w = np.diag(1 / s**2)
     v = np.diag(s**2) + np.cov(per_seed[:, fitted], rowvar=False) / len(setting.seeds)
-    bread = np.linalg.pinv(g.T @ w @ g)
-    cov = bread @ g.T @ w @ v @ w @ g @ bread
-    se = np.sqrt(np.maximum(np.diag(cov), 0))
+    # A direction the targets do not move (a flat column, or a rank-deficient G'WG) is not
+    # identified: its standard error is infinite, not the zero a pseudo-inverse would give.
+    info = g.T @ w @ g
+    scaled = np.abs(g / s[:, None]).sum(axis=0) * np.array([p.hi - p.lo for p in free])
+    flat = scaled < 1e-9
+    se = np.full(len(free), np.inf)
+    ok = ~flat
+    if ok.any() and np.linalg.cond(info[np.ix_(ok, ok)]) < 1e12:
+        bread = np.linalg.inv(info[np.ix_(ok, ok)])
+        go = g[:, ok]
+        cov = bread @ go.T @ w @ v @ w @ go @ bread
+        se[ok] = np.sqrt(np.maximum(np.diag(cov), 0))
     width = np.array([p.hi - p.lo for p in free])
-    identified = 2 * Z90 * se < 0.8 * width
+    identified = np.isfinite(se) & (2 * Z90 * se < 0.8 * width)
     return Result(
         [p.name for p in free],
         theta,

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,6 +35,7 @@ def run_dir_for(exp: Experiment, out: Path = RESULTS_DIR) -> Path:
 def tasks_for(exp: Experiment) -> tuple[list[str], np.ndarray, list[dict]]:
     names = design.problem(exp)["names"]
     x = design.points(exp)
+    uncertain = [i for i, n in enumerate(names) if n in exp.uncertain]
     tasks = []
     for p, values in enumerate(x):
         for seed in range(exp.seed, exp.seed + exp.seeds):
@@ -47,6 +50,8 @@ def tasks_for(exp: Experiment) -> tuple[list[str], np.ndarray, list[dict]]:
                     "end": exp.end,
                     "parameters": dict(zip(names, map(float, values), strict=True)),
                     "overrides": design.overrides(names, values),
+                    # The counterfactual takes the uncertain parameters, not the levers (policy choices).
+                    "against_overrides": design.overrides([names[i] for i in uncertain], values[uncertain]),
                 }
             )
     return names, x, tasks
@@ -59,9 +64,10 @@ def _write_result(run_dir: Path, result: dict) -> None:
         failure = {k: v for k, v in result.items() if k != "indicators"}
         atomic_write_text(run_dir / "failures" / f"{result['task']}.json", json.dumps(failure, indent=2) + "\n")
         return
-    tmp = runs / f".{result['task']}.parquet.tmp"
+    fd, tmp = tempfile.mkstemp(dir=runs, prefix=f".{result['task']}.", suffix=".parquet.tmp")
+    os.close(fd)
     result["indicators"].to_parquet(tmp, index=False)
-    tmp.replace(runs / f"{result['task']}.parquet")
+    os.replace(tmp, runs / f"{result['task']}.parquet")
     summary = {k: result[k] for k in ("task", "point", "seed", "parameters", "outcomes")}
     # The JSON is written last: a run counts as finished only when both files are there.
     atomic_write_text(runs / f"{result['task']}.json", json.dumps(summary) + "\n")
@@ -69,11 +75,22 @@ def _write_result(run_dir: Path, result: dict) -> None:
     stale.unlink(missing_ok=True)
 
 
-def finished(run_dir: Path) -> set[str]:
+def finished(run_dir: Path, tasks: list[dict] | None = None) -> set[str]:
+    """Tasks whose two files are both there (and, given ``tasks``, whose stored parameters and
+    seed are the task's: a mismatch is refused rather than mixed in)."""
     runs = run_dir / "runs"
     if not runs.exists():
         return set()
-    return {p.stem for p in runs.glob("*.json") if (runs / f"{p.stem}.parquet").exists()}
+    done = {p.stem for p in runs.glob("*.json") if (runs / f"{p.stem}.parquet").exists()}
+    for task in tasks or []:
+        if task["task"] in done:
+            stored = json.loads((runs / f"{task['task']}.json").read_text())
+            if stored["parameters"] != task["parameters"] or stored["seed"] != task["seed"]:
+                raise RuntimeError(
+                    f"{run_dir}: stored run {task['task']} has other parameters than the experiment's; "
+                    "it belongs to a different experiment"
+                )
+    return done
 
 
 def run_experiment(
@@ -87,7 +104,7 @@ def run_experiment(
     run_dir = run_dir_for(exp, out)
     run_dir.mkdir(parents=True, exist_ok=True)
     names, x, tasks = tasks_for(exp)
-    done = finished(run_dir)
+    done = finished(run_dir, tasks)
     pending = [t for t in tasks if t["task"] not in done]
     manifest = {
         "experiment": exp.content(),

@@ -46,9 +46,10 @@ def execute(
             futures = {pool.submit(run_task, task): task for task in tasks}
             for future in as_completed(futures):
                 try:
-                    on_result(future.result())
+                    result = future.result()
                 except Exception as err:  # the worker process died
-                    on_result(_lost(futures[future], err))
+                    result = _lost(futures[future], err)
+                on_result(result)
     elif executor == "dask":
         _execute_dask(tasks, on_result, workers, scheduler)
     else:
@@ -73,9 +74,10 @@ def _execute_dask(
         by_key = {f.key: t for f, t in zip(futures, tasks, strict=True)}
         for future in dask_completed(futures):
             try:
-                on_result(future.result())
+                result = future.result()
             except Exception as err:  # a worker was lost and the scheduler gave up on the run
-                on_result(_lost(by_key[future.key], err))
+                result = _lost(by_key[future.key], err)
+            on_result(result)
     finally:
         client.close()
         if cluster is not None:

@@ -27,6 +27,7 @@ import hashlib
 import json
 import tomllib
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -84,10 +85,61 @@ class Experiment:
         return {k: v for k, v in self.__dict__.items() if k != "path"}
 
     def digest(self) -> str:
-        """A short hash of what determines the runs: the same experiment gets the same results
-        directory (outcomes and description are computed or shown from the runs, so they are left out)."""
-        runs = {k: v for k, v in self.content().items() if k not in ("outcomes", "description")}
-        return hashlib.sha256(json.dumps(runs, sort_keys=True).encode()).hexdigest()[:8]
+        """A short hash of everything that decides the runs' numbers: the design's points in order,
+        the seeds, scale and period, the fully resolved scenarios (calibrated defaults included)
+        and the model's code and data. The same experiment gets the same results directory, so a
+        rerun resumes; any change gets a new one, so nothing earlier is mixed in or overwritten.
+        Outcomes and the description are computed or shown from the runs, so they are left out."""
+        from model.experiments.design import points
+
+        decides = {
+            "names": list(self.parameters),
+            "points": points(self).round(12).tolist(),
+            "design": self.design,
+            "seeds": self.seeds,
+            "seed": self.seed,
+            "scale": self.scale,
+            "end": self.end,
+            "scenario": load(self.scenario).values,
+            "against": load(self.against).values if self.against else None,
+            "uncertain": list(self.uncertain),
+            "code": code_digest(),
+        }
+        return hashlib.sha256(json.dumps(decides, sort_keys=True, default=str).encode()).hexdigest()[:8]
+
+
+@cache
+def code_digest() -> str:
+    """A hash of the model package's code and data files."""
+    root = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for path in sorted(
+        p for p in root.rglob("*") if p.suffix in (".py", ".toml", ".csv") and "__pycache__" not in p.parts
+    ):
+        h.update(str(path.relative_to(root)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def validate(exp: Experiment, where: str) -> Experiment:
+    """Checks that do not depend on how the experiment was written (file or API)."""
+    if exp.design not in DESIGNS:
+        raise ScenarioError(f"{where}: key 'experiment.design' is {exp.design!r}; allowed: {', '.join(DESIGNS)}")
+    if exp.seeds < 1 or not 0 < exp.scale <= 1 or exp.samples < 1:
+        raise ScenarioError(f"{where}: seeds and samples must be at least 1 and scale in (0, 1]")
+    if exp.design == "sobol" and exp.samples & (exp.samples - 1):
+        raise ScenarioError(f"{where}: key 'experiment.samples' is {exp.samples}; a Sobol design needs a power of 2")
+    if any(o.startswith(("extra", "cost")) for o in exp.outcomes) and not exp.against:
+        raise ScenarioError(f"{where}: outcomes about extra residents or cost need 'experiment.against'")
+    if exp.against and exp.against == exp.scenario:
+        raise ScenarioError(f"{where}: 'experiment.against' must differ from 'experiment.scenario'")
+    both = set(exp.levers) & set(exp.uncertain)
+    if both:
+        raise ScenarioError(f"{where}: {', '.join(sorted(both))} is both a lever and uncertain; give it once")
+    for name in exp.outcomes:
+        if name not in OUTCOMES:
+            raise ScenarioError(f"{where}: key 'experiment.outcomes' has {name!r}; allowed: {', '.join(OUTCOMES)}")
+    return exp
 
 
 def _check_path(path: str, where: str) -> None:
@@ -184,8 +236,4 @@ def load_experiment(path: str | Path) -> Experiment:
         uncertain=uncertain,
         description=head.get("description", ""),
     )
-    if exp.seeds < 1 or not 0 < exp.scale <= 1 or exp.samples < 1:
-        raise ScenarioError(f"{path}: seeds and samples must be at least 1 and scale in (0, 1]")
-    if any(o.startswith(("extra", "cost")) for o in exp.outcomes) and not exp.against:
-        raise ScenarioError(f"{path}: outcomes about extra residents or cost need 'experiment.against'")
-    return exp
+    return validate(exp, str(path))

@@ -37,7 +37,8 @@ def outcomes(scenario: pd.DataFrame, against: pd.DataFrame | None) -> dict[str, 
         for year in (2030, 2035):
             out[f"extra_population_{year}"] = get(s, year, "population") - get(b, year, "population")
         cost = float(s.loc[s.index <= 2035, "cost_total"].sum()) if 2035 in s.index else np.nan
-        out["cost_2035"] = cost
+        cost -= float(b.loc[b.index <= 2035, "cost_total"].sum()) if 2035 in b.index else 0.0
+        out["cost_2035"] = cost  # fiscal cost to 2035, net of the counterfactual's
         extra = out["extra_population_2035"]
         out["cost_per_additional_resident_2035"] = cost / extra if extra and extra > 0 else np.nan
     return out
@@ -54,7 +55,8 @@ def run_task(task: dict[str, Any]) -> dict[str, Any]:
         }
         tables = [_indicators(task["scenario"], ov, task["seed"])]
         if task["against"]:
-            tables.append(_indicators(task["against"], ov, task["seed"]))
+            ov_against = {**task["against_overrides"], "run": ov["run"], "period": ov["period"]}
+            tables.append(_indicators(task["against"], ov_against, task["seed"]))
         result = outcomes(tables[0], tables[1] if task["against"] else None)
         indicators = pd.concat(tables, ignore_index=True)
         indicators.insert(0, "seed", task["seed"])
