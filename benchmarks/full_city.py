@@ -47,7 +47,8 @@ def main() -> None:
     person_years = (table.population.mean() / model.weight) * scenario.months / 12  # agent-years
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(
-        f"scale {args.scale}: {model.population_start / model.weight:,.0f} agents, {scenario.start} -> {scenario.end}"
+        f"{args.mode}, scale {args.scale}: {model.population_start / model.weight:,.0f} agents, "
+        f"{scenario.start} -> {scenario.end}"
     )
     print(f"synthesis      {t1 - t0:8.2f} s")
     print(f"simulation     {t2 - t1:8.2f} s   ({scenario.months} monthly steps)")
