@@ -127,6 +127,19 @@ def rogers_castro(age: np.ndarray, beh: dict) -> np.ndarray:
     return labour / peak + beh["rc_child"] * np.exp(-beh["rc_alpha"] * age) + beh["rc_constant"]
 
 
+def _hazard_tables(model: BaotouModel) -> dict[str, np.ndarray]:
+    """Lookup tables for the parts of the consideration hazard that depend on whole years of age
+    and whole months in Baotou: the same numbers as computing them per person, far cheaper."""
+    tables = getattr(model, "_hazard_tables", None)
+    if tables is None:
+        beh = model.beh
+        ages = np.arange(model.rates.max_age + 1)
+        months = np.arange(12 * (model.rates.max_age + 1) + 1)
+        tables = {"age": rogers_castro(ages, beh), "duration": (1 + months / 12) ** -beh["duration_inertia"]}
+        model._hazard_tables = tables
+    return tables
+
+
 def resident_departures(model: BaotouModel) -> None:
     """Heads and adult children consider moving on their own clocks, then choose; a head who
     leaves takes the household along."""
@@ -140,10 +153,11 @@ def resident_departures(model: BaotouModel) -> None:
         & ((role == Role.HEAD) | ((role == Role.CHILD) & (age >= young[0]) & (age <= young[1])))
     )
     a = age[deciders]
-    rate = beh["resident_consider_rate"] * rogers_castro(a, beh)
+    tables = _hazard_tables(model)
+    rate = beh["resident_consider_rate"] * tables["age"][np.minimum(a, tables["age"].size - 1)]
     rate *= np.asarray(beh["consider_multiplier_by_kind"])[people.kind[deciders]]
     rate *= np.where(people.tenure[deciders] == Tenure.OWN, beh["owner_consider_multiplier"], 1.0)
-    rate *= (1 + people.months_in_baotou[deciders] / 12) ** -beh["duration_inertia"]
+    rate *= tables["duration"][np.minimum(people.months_in_baotou[deciders], tables["duration"].size - 1)]
     rate *= np.where(~people.hukou[deciders] & (a > beh["return_age"]), beh["return_multiplier"], 1.0)
     rate *= np.where(people.unemployed[deciders], beh["job_loss_event_multiplier"], 1.0)
     child_turns_six = model.households_with_age_months(72, 84)
