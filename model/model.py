@@ -72,6 +72,8 @@ class BaotouModel(mesa.Model):
         self.pending = migration.PendingFamilies()
         self.local_enrolment = students.LocalEnrolment(self)
         self.population_start = self.people.n_alive * self.weight
+        # Agents in Baotou by origin group, kept up to date as people are born, die, come and go.
+        self._by_origin = np.bincount(self.people.origin[self.people.alive], minlength=4).astype(float)
         self.flows = dict.fromkeys(FLOWS, 0)
         self.births_this_month = 0
         self._version = 0
@@ -127,6 +129,7 @@ class BaotouModel(mesa.Model):
         age = demography.capped_age(self.people, self.rates)
         died = demography.deaths(self.people, age, self.rates)
         self.flows["deaths"] += died.size
+        self._by_origin -= np.bincount(self.people.origin[died], minlength=4)
         self._changed()
         self._replace_heads(self.people.household_id[died[self.people.role[died] == Role.HEAD]])
 
@@ -135,6 +138,8 @@ class BaotouModel(mesa.Model):
         multiplier = float(np.prod([m.fertility_multiplier() for m in self.measures.values()]))
         self.births_this_month = demography.births(self.people, age, self.rates, self.seed, self.month, multiplier)
         self.flows["births"] += self.births_this_month
+        if self.births_this_month:
+            self._by_origin += np.bincount(self.people.origin[-self.births_this_month :], minlength=4)
         self._changed()
 
     def _deliver(self) -> None:
@@ -245,12 +250,7 @@ class BaotouModel(mesa.Model):
 
     def baotou_network(self) -> np.ndarray:
         """Persons in Baotou by origin group (index ``Origin``)."""
-
-        def compute() -> np.ndarray:
-            people = self.people
-            return np.bincount(people.origin[people.alive], minlength=4) * self.weight
-
-        return self._cached("network", compute)
+        return self._by_origin * self.weight
 
     def count_in(self, rows: np.ndarray) -> None:
         """People in ``rows`` have just arrived: count them, and take them from their origin."""
@@ -260,12 +260,14 @@ class BaotouModel(mesa.Model):
             self.flows[f"in_migration_{kind.name.lower()}"] += int(np.count_nonzero(people.kind[rows] == kind))
         origin = people.origin[rows]
         self.world.exchange += np.bincount(origin[origin > 0] - 1, minlength=3) * self.weight
+        self._by_origin += np.bincount(origin, minlength=4)
         self._changed()
 
     def depart(self, rows: np.ndarray, destination: np.ndarray) -> None:
         """People in ``rows`` leave Baotou for ``destination`` (index of DESTINATIONS)."""
         people = self.people
         people.alive[rows] = False
+        self._by_origin -= np.bincount(people.origin[rows], minlength=4)
         self.flows["out_migration"] += rows.size
         for kind in Kind:
             self.flows[f"out_migration_{kind.name.lower()}"] += int(np.count_nonzero(people.kind[rows] == kind))

@@ -105,3 +105,14 @@ def test_person_view_and_model_is_garbage_collected(small_baseline):
     del model
     gc.collect()
     assert ref() is None
+
+
+def test_network_counts_kept_up_to_date_match_a_recount(small_baseline):
+    """The same-origin network is tracked as people come, go, are born and die."""
+    import numpy as np
+
+    model = BaotouModel(small_baseline(end="2022-06"), seed=2)
+    model.run()
+    people = model.people
+    recount = np.bincount(people.origin[people.alive], minlength=4) * model.weight
+    assert np.allclose(model.baotou_network(), recount)
