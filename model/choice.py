@@ -15,7 +15,7 @@ Measures act only on Baotou: as yuan, utility, job-finding probability or school
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -41,7 +41,6 @@ class Offer:
     utility: np.ndarray
     job_finding: np.ndarray  # added probability
     school_access: np.ndarray  # chance that children 6-15 get public school places (0-1)
-    by_measure: dict[str, np.ndarray] = field(default_factory=dict)  # utility-equivalent per measure
 
     @classmethod
     def empty(cls, n: int) -> Offer:
@@ -52,7 +51,6 @@ class Offer:
 class Probabilities:
     stay: np.ndarray  # P(stay)
     dest: np.ndarray  # (n, N_DEST) unconditional probabilities of each move destination
-    available: np.ndarray  # (n, N_DEST)
 
     def baotou(self, ch: Choosers) -> np.ndarray:
         """P(living in Baotou after the decision)."""
@@ -149,7 +147,7 @@ def probabilities(v: np.ndarray, movable: np.ndarray, stay_col: np.ndarray, nest
     m = np.maximum(move_v, v_stay)
     p_move = np.exp(move_v - m) / (np.exp(move_v - m) + np.exp(v_stay - m))
     within = expo / expo.sum(axis=1, keepdims=True)
-    return Probabilities(stay=1 - p_move, dest=p_move[:, None] * within, available=movable)
+    return Probabilities(stay=1 - p_move, dest=p_move[:, None] * within)
 
 
 def draw(p: Probabilities, u_move: np.ndarray, u_dest: np.ndarray) -> np.ndarray:

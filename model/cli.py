@@ -132,7 +132,6 @@ def main(argv: list[str] | None = None) -> int:
         )
     if args.command == "compare":
         from model.compare import compare, format_effects
-        from model.results import read_csv
 
         overrides = {"run": {"seeds": args.seeds, "seed": args.seed, "scale": args.scale}, "period": {"end": args.end}}
         try:
@@ -147,7 +146,9 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         began = time.perf_counter()
         run_dir = compare(scenario, against, args.out, progress=not args.quiet)
-        print(format_effects(read_csv(run_dir / "effects.csv")))
+        import pandas as pd
+
+        print(format_effects(pd.read_csv(run_dir / "effects.csv")))
         print(
             f"\n{scenario.name} against {against.name}: {scenario['run']['seeds']} seed(s) at scale "
             f"{scenario['run']['scale']} in {time.perf_counter() - began:.1f} s -> {run_dir}"

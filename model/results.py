@@ -113,7 +113,3 @@ class RunWriter:
 def read_indicators(run_dir: Path) -> pd.DataFrame:
     """The indicators of a run, in long form."""
     return pd.read_csv(Path(run_dir) / "indicators.csv")
-
-
-def read_csv(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path)

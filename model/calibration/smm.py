@@ -47,10 +47,6 @@ class FreeParameter:
             out.setdefault(section, {})[key] = float(base + value) if self.shift else float(value)
         return out
 
-    @property
-    def centre(self) -> float:
-        return 0.5 * (self.lo + self.hi)
-
 
 def free_parameters() -> list[FreeParameter]:
     with FREE_FILE.open("rb") as fh:
