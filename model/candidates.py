@@ -16,8 +16,9 @@ from model import params
 from model.categories import Education, Kind, Sex
 from model.choosers import outside
 from model.conditions import BAOTOU
+from model.consideration import rogers_castro
 from model.households import _band_value
-from model.migration import MAX_KIDS, Family, arrive, combined_offer, decide, rogers_castro
+from model.migration import MAX_KIDS, Family, arrive, combined_offer, decide
 from model.rng import derive_keys, salt
 from model.synthesis import _education, single_year_shape
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import expit
 
 from model import params
 from model.categories import Origin
@@ -47,16 +48,6 @@ class Offer:
         return cls(np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n))
 
 
-@dataclass
-class Probabilities:
-    stay: np.ndarray  # P(stay)
-    dest: np.ndarray  # (n, N_DEST) unconditional probabilities of each move destination
-
-    def baotou(self, ch: Choosers) -> np.ndarray:
-        """P(living in Baotou after the decision)."""
-        return np.where(ch.in_baotou, self.stay, self.dest[:, BAOTOU])
-
-
 def _distance_row(ch: Choosers) -> np.ndarray:
     """Distances from each chooser's current place to every destination (km)."""
     rows = np.where(ch.in_baotou, 3, np.clip(ch.origin.astype(int) - 1, 0, 2))
@@ -67,23 +58,53 @@ def _distance_row(ch: Choosers) -> np.ndarray:
     return d
 
 
-@dataclass
-class Utilities:
-    v: np.ndarray  # (n, N_DEST) systematic utilities
-    movable: np.ndarray  # (n, N_DEST) move destinations available
-    stay_col: np.ndarray  # the stay alternative per chooser
-    baotou_income: np.ndarray  # expected net income in Baotou, with the offers (yuan a year)
-
-
-def utilities(
+def baotou_utility(
     ch: Choosers, cond: MonthConditions, beh: dict, offer: Offer, baotou_network: np.ndarray, distance_cut: np.ndarray
-) -> Utilities:
-    """Systematic utilities, availability and the stay alternative for each chooser.
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each chooser's utility of living in Baotou (with the cost of moving for those who live
+    elsewhere), and their expected net income there with the offers (yuan a year).
+
+    This is the only column that depends on the chooser beyond their profile (see ``Alternatives``):
+    job, housing tenure, months of insurance, measures' offers. ``baotou_network``: persons in
+    Baotou from each origin group (index Origin); ``distance_cut``: per chooser, the share by
+    which the distance to Baotou shrinks (measure C3).
+    """
+    premium = EDUCATION_PREMIUM[ch.education]
+    wage = cond.wage[BAOTOU]
+    newcomer_p = np.clip(JOB_FINDING[BAOTOU] + cond.job_finding_shift + offer.job_finding, 0, 1)
+    p_emp = np.where(ch.in_baotou & ch.employed, 1.0, newcomer_p)
+    # Staying residents keep their housing: owners pay no rent, public and talent tenants less.
+    rent = cond.rent[BAOTOU] * np.where(ch.in_baotou, np.asarray(beh["stay_rent_share_by_tenure"])[ch.tenure], 1.0)
+    income = p_emp * wage * premium - rent + offer.money
+    income = np.maximum(income, beh["income_floor_share"] * wage * premium)
+    b_y = beh["beta_income"]
+    v = b_y * np.log(income)
+    # Before the package, non-hukou children needed a parent with months of social insurance.
+    old_rule = ch.hukou | (ch.social_insurance_months >= beh["school_access_months_pre_2022"])
+    v += beh["school_access_value"] * b_y * ch.school_children * np.where(old_rule, 1.0, offer.school_access)
+    population = np.log(max(POPULATION[BAOTOU], 1.0) / 1e6)
+    v += beh["beta_population"] * population + beh["beta_network"] * np.log1p(
+        baotou_network[ch.origin.astype(int)] / 1e6
+    )
+    v += offer.utility + beh["baotou_constant"] + np.where(ch.graduate, beh["graduate_stay_constant"], 0.0)
+    km = DISTANCE_KM[np.clip(ch.origin.astype(int) - 1, 0, 2), BAOTOU] * (1 - distance_cut)
+    move = _move_utility(km, beh)
+    return np.where(ch.in_baotou, v, v + move), income
+
+
+def _move_utility(km: np.ndarray, beh: dict) -> np.ndarray:
+    """Distance and the cost of moving, which enter only the move alternatives."""
+    relative_km = np.log1p(km) - np.log1p(beh["reference_distance_km"])
+    return -beh["distance_income_ratio"] * beh["beta_income"] * relative_km + beh["move_constant"]
+
+
+def profile_utilities(ch: Choosers, cond: MonthConditions, beh: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Utilities of every destination but Baotou, and which of them are move alternatives.
 
     Place terms (income, population, network, schooling, constants) enter every alternative,
-    staying included; distance and the cost of moving enter only the move alternatives.
-    ``baotou_network``: persons in Baotou from each origin group (index Origin); ``distance_cut``:
-    per chooser, the share by which the distance to Baotou shrinks (measure C3).
+    staying included; distance and the cost of moving enter only the move alternatives. These
+    depend on the chooser only through their profile (see ``Alternatives``). Returns ``v`` (n,
+    N_DEST; the Baotou column unused) and ``movable`` (n, N_DEST; False in the Baotou column).
     """
     n = len(ch)
     premium = EDUCATION_PREMIUM[ch.education]
@@ -91,63 +112,107 @@ def utilities(
     from_baotou = ch.origin == Origin.BAOTOU
     wage = np.broadcast_to(cond.wage, (n, N_DEST)).copy()
     wage[:, HOME] = np.where(from_baotou, cond.wage[BAOTOU], cond.home_wage[origin_idx])
-    p_emp = np.broadcast_to(JOB_FINDING, (n, N_DEST)).copy()
-    newcomer_p = np.clip(p_emp[:, BAOTOU] + cond.job_finding_shift + offer.job_finding, 0, 1)
-    p_emp[:, BAOTOU] = np.where(ch.in_baotou & ch.employed, 1.0, newcomer_p)
-    rent = np.broadcast_to(cond.rent, (n, N_DEST)).copy()
-    # Staying residents keep their housing: owners pay no rent, public and talent tenants less.
-    stay_rent_share = np.asarray(beh["stay_rent_share_by_tenure"])[ch.tenure]
-    rent[:, BAOTOU] = np.where(ch.in_baotou, rent[:, BAOTOU] * stay_rent_share, rent[:, BAOTOU])
-    income = p_emp * wage * premium[:, None] - rent
-    income[:, BAOTOU] += offer.money
+    income = JOB_FINDING * wage * premium[:, None] - cond.rent
     income = np.maximum(income, beh["income_floor_share"] * wage * premium[:, None])
-
     b_y = beh["beta_income"]
     v = b_y * np.log(income)
-    school = beh["school_access_value"] * b_y * ch.school_children
-    access = np.zeros((n, N_DEST))
-    access[:, HOME] = 1.0  # children can always go to school where the family is registered
-    # Before the package, non-hukou children needed a parent with months of social insurance.
-    old_rule = ch.hukou | (ch.social_insurance_months >= beh["school_access_months_pre_2022"])
-    access[:, BAOTOU] = np.where(old_rule, 1.0, offer.school_access)
-    v += school[:, None] * access
+    # Children can always go to school where the family is registered.
+    v[:, HOME] += beh["school_access_value"] * b_y * ch.school_children
     population = np.broadcast_to(np.log(np.maximum(POPULATION, 1.0) / 1e6), (n, N_DEST)).copy()
     population[:, HOME] = np.log(ORIGIN_POPULATION[origin_idx] / 1e6)
     stock = np.where(from_baotou[:, None], 0.0, NETWORK[origin_idx])  # no data on Baotou people elsewhere
-    stock[:, BAOTOU] = baotou_network[ch.origin.astype(int)]
     stock[:, HOME] = 0.0  # home attachment is the home constant, not a migrant network
     v += beh["beta_population"] * population + beh["beta_network"] * np.log1p(stock / 1e6)
-    v[:, BAOTOU] += offer.utility + beh["baotou_constant"] + np.where(ch.graduate, beh["graduate_stay_constant"], 0.0)
     v[:, HOME] += beh["home_constant"]
 
-    km = _distance_row(ch)
-    km[:, BAOTOU] *= 1 - distance_cut
-    relative_km = np.log1p(km) - np.log1p(beh["reference_distance_km"])
-    move = -beh["distance_income_ratio"] * b_y * relative_km + beh["move_constant"]
-
     stay_col = np.where(ch.in_baotou, BAOTOU, HOME)
-    available = np.ones((n, N_DEST), dtype=bool)
-    available[ch.in_baotou & from_baotou, HOME] = False  # home is Baotou itself
     is_stay = np.zeros((n, N_DEST), dtype=bool)
     is_stay[np.arange(n), stay_col] = True
-    v = np.where(is_stay, v, v + move)
-    return Utilities(v, available & ~is_stay, stay_col, income[:, BAOTOU])
+    v = np.where(is_stay, v, v + _move_utility(_distance_row(ch), beh))
+    movable = ~is_stay
+    movable[ch.in_baotou & from_baotou, HOME] = False  # home is Baotou itself
+    movable[:, BAOTOU] = False
+    return v, movable
 
 
-def probabilities(v: np.ndarray, movable: np.ndarray, stay_col: np.ndarray, nest_lambda: float) -> Probabilities:
-    """Nested logit: stay alone; the available move destinations in one nest."""
-    rows = np.arange(v.shape[0])
-    v_stay = v[rows, stay_col]
-    scaled = np.where(movable, v / nest_lambda, -np.inf)
-    top = scaled.max(axis=1, keepdims=True)
-    top = np.where(np.isfinite(top), top, 0.0)
-    expo = np.exp(scaled - top)
-    inclusive = top[:, 0] + np.log(expo.sum(axis=1))
-    move_v = nest_lambda * inclusive
-    m = np.maximum(move_v, v_stay)
-    p_move = np.exp(move_v - m) / (np.exp(move_v - m) + np.exp(v_stay - m))
-    within = expo / expo.sum(axis=1, keepdims=True)
-    return Probabilities(stay=1 - p_move, dest=p_move[:, None] * within)
+@dataclass
+class Probabilities:
+    """Nested-logit choice probabilities: stay, or move (Baotou first, then the rest)."""
+
+    stay: np.ndarray  # P(stay)
+    baotou_within: np.ndarray  # P(Baotou | move); 0 where Baotou is where the chooser stays
+    profile: np.ndarray  # each chooser's profile (row of ``rest_share``)
+    rest_share: np.ndarray  # (profiles, N_DEST) P(destination | move, not Baotou); 0 for Baotou
+
+    def baotou(self, ch: Choosers) -> np.ndarray:
+        """P(living in Baotou after the decision)."""
+        return np.where(ch.in_baotou, self.stay, (1 - self.stay) * self.baotou_within)
+
+    def dest(self) -> np.ndarray:
+        """(n, N_DEST) unconditional probability of moving to each destination."""
+        move = 1 - self.stay
+        out = (move * (1 - self.baotou_within))[:, None] * self.rest_share[self.profile]
+        out[:, BAOTOU] = move * self.baotou_within
+        return out
+
+
+_N_PROFILES = 2 * 4 * 8 * 2  # in Baotou or not x origin group x education level (< 8) x school-age children
+
+
+class Alternatives:
+    """The destinations other than Baotou for a set of choosers, worked out once per profile.
+
+    Every destination but Baotou looks the same to choosers with the same profile: living in
+    Baotou or not, origin group, education and whether they have children of school age. So
+    their utilities, and the nest's inclusive value over them, are computed for the few
+    profiles present instead of for every chooser; only Baotou's utility is per chooser. The
+    probabilities are the nested logit's, exactly, whatever the number of choosers.
+
+    ``v``, ``movable``: (profiles, N_DEST) utilities of the destinations other than Baotou and
+    whether each is a move alternative (the Baotou column is ignored); ``profile``: each
+    chooser's row in them; ``in_baotou``: Baotou is the chooser's stay alternative (otherwise
+    home is, and Baotou is a move alternative).
+    """
+
+    def __init__(
+        self, v: np.ndarray, movable: np.ndarray, profile: np.ndarray, in_baotou: np.ndarray, nest_lambda: float
+    ) -> None:
+        self.v, self.profile, self.in_baotou, self.lam = v, profile, in_baotou, nest_lambda
+        scaled = np.where(movable & (np.arange(N_DEST) != BAOTOU), v / nest_lambda, -np.inf)
+        top = scaled.max(axis=1)
+        top = np.where(np.isfinite(top), top, 0.0)
+        expo = np.exp(scaled - top[:, None])
+        total = expo.sum(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self.rest_inclusive = top + np.log(total)  # -inf where nothing but Baotou can be chosen
+            self.rest_share = np.where(total[:, None] > 0, expo / total[:, None], 0.0)
+        self.stay_v = v[profile, HOME]  # outsiders stay home; residents' stay is Baotou
+
+    @classmethod
+    def of(cls, ch: Choosers, cond: MonthConditions, beh: dict, only_baotou: bool = False) -> Alternatives:
+        """The alternatives these choosers face this month (``only_baotou``: Baotou or stay)."""
+        code = ((ch.in_baotou.astype(np.intp) * 4 + ch.origin) * 8 + ch.education) * 2 + ch.school_children
+        # Choosers with the same code share a profile; any one of them stands for it.
+        representative = np.full(_N_PROFILES, -1, dtype=np.intp)
+        representative[code] = np.arange(code.size)
+        present = np.flatnonzero(representative >= 0)
+        lookup = np.zeros(_N_PROFILES, dtype=np.intp)
+        lookup[present] = np.arange(present.size)
+        v, movable = profile_utilities(ch.subset(representative[present]), cond, beh)
+        if only_baotou:
+            movable[:] = False
+        return cls(v, movable, lookup[code], ch.in_baotou, beh["nest_lambda"])
+
+    def probabilities(self, v_baotou: np.ndarray) -> Probabilities:
+        """Nested logit: staying alone; the available move destinations in one nest."""
+        rest = self.rest_inclusive[self.profile]
+        baotou_scaled = np.where(self.in_baotou, -np.inf, v_baotou / self.lam)
+        inclusive = np.logaddexp(rest, baotou_scaled)
+        v_stay = np.where(self.in_baotou, v_baotou, self.stay_v)
+        with np.errstate(invalid="ignore"):
+            p_move = expit(self.lam * inclusive - v_stay)
+            within = np.where(np.isfinite(inclusive), np.exp(baotou_scaled - inclusive), 0.0)
+        return Probabilities(1 - p_move, within, self.profile, self.rest_share)
 
 
 def draw(p: Probabilities, u_move: np.ndarray, u_dest: np.ndarray) -> np.ndarray:
@@ -156,11 +221,13 @@ def draw(p: Probabilities, u_move: np.ndarray, u_dest: np.ndarray) -> np.ndarray
     of Baotou only ever adds people to it for the same draws (common random numbers), and a
     measure that makes residents stay does not change where the others go."""
     moving = u_move >= p.stay
-    p_move = np.maximum(1 - p.stay, 1e-300)
-    order = [BAOTOU] + [j for j in range(N_DEST) if j != BAOTOU]
-    within = p.dest[:, order] / p_move[:, None]
-    cum = np.cumsum(within, axis=1)
-    pick = np.minimum((u_dest[:, None] >= cum).sum(axis=1), len(order) - 1)
-    # Rounding at the top end: fall back to the likeliest destination.
-    pick = np.where(within[np.arange(pick.size), pick] > 0, pick, np.argmax(within, axis=1))
-    return np.where(moving, np.asarray(order)[pick], -1)
+    to_baotou = moving & (u_dest < p.baotou_within)
+    out = np.where(to_baotou, BAOTOU, -1)
+    rest = np.flatnonzero(moving & ~to_baotou)
+    if rest.size:
+        u = (u_dest[rest] - p.baotou_within[rest]) / (1 - p.baotou_within[rest])
+        share = p.rest_share[p.profile[rest]]
+        pick = np.minimum((u[:, None] >= np.cumsum(share, axis=1)).sum(axis=1), N_DEST - 1)
+        # Rounding at the top end: fall back to the likeliest destination.
+        out[rest] = np.where(share[np.arange(rest.size), pick] > 0, pick, np.argmax(share, axis=1))
+    return out

@@ -57,18 +57,17 @@ class Choosers:
 def from_people(people: People, rows: np.ndarray, graduate: bool = False) -> Choosers:
     """Choosers for agents in Baotou, with their households' composition."""
     hh = people.household_id
-    in_set = np.zeros(int(hh.max()) + 1 if hh.size else 1, dtype=bool)
-    in_set[hh[rows]] = True
-    members = np.flatnonzero(in_set[hh] & people.alive)
-    m_hh, m_age = hh[members], people.age_years()[members]
-    size = np.bincount(m_hh, minlength=in_set.size)
+    # Households of the choosers only: the cost follows the choosers, not the population.
+    households, own_hh = np.unique(hh[rows], return_inverse=True)
+    members = people.members_of(households)
+    m_hh, m_age = np.searchsorted(households, hh[members]), people.age_months[members] // 12
+    size = np.bincount(m_hh, minlength=households.size)
     counts = {
-        name: np.bincount(m_hh[(m_age >= lo) & (m_age <= hi)], minlength=in_set.size)
+        name: np.bincount(m_hh[(m_age >= lo) & (m_age <= hi)], minlength=households.size)
         for name, lo, hi in (("kids_0_2", 0, 2), ("kids_3_5", 3, 5), ("kids_6_15", 6, 15), ("elder", 60, 200))
     }
-    spouse = np.bincount(m_hh[people.role[members] == Role.SPOUSE], minlength=in_set.size)
-    own_hh = hh[rows]
-    age = people.age_years()[rows]
+    spouse = np.bincount(m_hh[people.role[members] == Role.SPOUSE], minlength=households.size)
+    age = people.age_months[rows] // 12
     own_elder = (age >= 60).astype(np.int64)
     head = people.role[rows] == Role.HEAD
     # Kids and spouse belong to the chooser only if the chooser heads the household.

@@ -19,14 +19,15 @@ INHERITED_AT_BIRTH = ("household_id", "hukou", "kind", "tenure", "urban", "area"
 
 
 def capped_age(people: People, rates: MonthlyRates) -> np.ndarray:
-    """Completed years of age, with the open age group at ``rates.max_age``."""
-    return np.minimum(people.age_years(), rates.max_age)
+    """Completed years of age, with the open age group at ``rates.max_age``, as indices into
+    the rate tables (numpy gathers fastest with platform integers)."""
+    return np.minimum(people.age_months // 12, rates.max_age).astype(np.intp)
 
 
 def deaths(people: People, age: np.ndarray, rates: MonthlyRates) -> np.ndarray:
     """Rows of the people who die this month (they are marked not alive)."""
     clock = people.death_clock
-    clock -= rates.death[people.sex, age]
+    clock -= rates.death.ravel()[people.sex.astype(np.intp) * (rates.max_age + 1) + age]
     die = np.flatnonzero((clock <= 0) & people.alive)
     people.alive[die] = False
     return die
@@ -36,11 +37,12 @@ def births(
     people: People, age: np.ndarray, rates: MonthlyRates, seed: int, month: int, fertility_multiplier: float = 1.0
 ) -> int:
     """Women give birth when their birth clock runs out; each baby joins its mother's household."""
-    fertile = np.flatnonzero(rates.birth > 0)
-    women = np.flatnonzero((age >= fertile[0]) & (age <= fertile[-1]) & (people.sex == Sex.FEMALE) & people.alive)
+    # Whole columns: cheaper than gathering the women of fertile age; everyone else's rate is 0.
+    rate = rates.birth[age] * np.float32(fertility_multiplier)
+    rate *= (people.sex == Sex.FEMALE) & people.alive
     clock = people.birth_clock
-    clock[women] -= rates.birth[age[women]] * np.float32(fertility_multiplier)
-    mothers = women[clock[women] <= 0]
+    clock -= rate
+    mothers = np.flatnonzero((clock <= 0) & (rate > 0))
     n = mothers.size
     if n == 0:
         return 0
@@ -56,7 +58,6 @@ def births(
         education=Education.PRIMARY_OR_LESS,
         death_clock=exponential(keys, seed, "death_clock"),
         birth_clock=exponential(keys, seed, "birth_clock"),
-        move_clock=exponential(keys, seed, "move_clock"),
         **{name: people.column(name)[mothers] for name in INHERITED_AT_BIRTH},
     )
     return n

@@ -9,22 +9,36 @@ from scipy.special import ndtri
 
 from model.choice import EDUCATION_PREMIUM
 from model.conditions import BAOTOU
+from model.population import NEVER
+from model.rng import uniform
 
 if TYPE_CHECKING:
     from model.model import BaotouModel
 
 
-def job_turnover(model: BaotouModel) -> None:
-    """Each month some of the employed lose their job and some of the unemployed find one.
+def next_job_change(model: BaotouModel, keys: np.ndarray, employed: np.ndarray, first_month: int) -> np.ndarray:
+    """Month in which each person next loses their job (``employed``) or finds one (otherwise).
 
-    Drawn from each person's own key, so the same people lose jobs in every scenario run with
-    the same seed. People out of the labour force (neither employed nor unemployed) stay out.
+    An event time instead of a draw per person per month: with a monthly chance
+    ``1 - exp(-rate / 12)`` from ``first_month`` on, the number of months survived is
+    ``floor(E / (rate / 12))`` for ``E ~ Exp(1)``, the same distribution. Drawn from the person's
+    key and the month the spell starts, so it is the same in every scenario run with the seed.
     """
-    people, beh = model.people, model.beh
-    employed = np.flatnonzero(people.alive & people.employed)
-    lose = employed[model.uniform(people.key[employed], "job_loss") < -np.expm1(-beh["job_loss_rate"] / 12)]
-    searching = np.flatnonzero(people.alive & people.unemployed)
-    find = searching[model.uniform(people.key[searching], "reemployment") < -np.expm1(-beh["reemployment_rate"] / 12)]
+    beh = model.beh
+    monthly = np.where(employed, beh["job_loss_rate"], beh["reemployment_rate"]) / 12
+    exposure = -np.log(uniform(keys, model.seed, "job_change", first_month))
+    return (first_month + np.minimum(np.floor(exposure / monthly), NEVER - first_month)).astype(np.int32)
+
+
+def job_turnover(model: BaotouModel) -> None:
+    """This month's job losses and job finds (people out of the labour force stay out).
+
+    Each employed person has a month in which they lose their job, each unemployed person one in
+    which they find another (``next_job_change``): a look-up this month, no draw per person.
+    """
+    people, month = model.people, model.month
+    due = np.flatnonzero((people.job_change_month == month) & people.alive)
+    lose, find = due[people.employed[due]], due[people.unemployed[due]]
     people.employed[lose] = False
     people.unemployed[lose] = True
     people.income[lose] = 0.0
@@ -41,3 +55,5 @@ def job_turnover(model: BaotouModel) -> None:
         people.column(column)[find] = model.uniform(keys, column) < coverage
     people.employed[find] = True
     people.unemployed[find] = False
+    people.job_change_month[lose] = next_job_change(model, people.key[lose], np.zeros(lose.size, bool), month + 1)
+    people.job_change_month[find] = next_job_change(model, keys, np.ones(find.size, bool), month + 1)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.special import ndtri
 
-from model import choice
+from model import choice, consideration, labour
 from model.categories import Area, Education, Kind, Role, Sex, Tenure
 from model.choosers import Choosers
 from model.conditions import BAOTOU
@@ -83,19 +83,18 @@ def decide(model: BaotouModel, ch: Choosers, name: str, only_baotou: bool = Fals
     offer, parts = combined_offer(model, ch)
     cut = sum((m.distance_cut(ch) for m in model.measures.values()), np.zeros(len(ch)))
     network = model.baotou_network()
+    others = choice.Alternatives.of(ch, model.now, beh, only_baotou)
 
-    def probs(o: choice.Offer, c: np.ndarray) -> tuple[choice.Probabilities, choice.Utilities]:
-        u = choice.utilities(ch, model.now, beh, o, network, c)
-        u.v[:, BAOTOU] += constant
-        movable = u.movable & (np.arange(choice.N_DEST) == BAOTOU)[None, :] if only_baotou else u.movable
-        return choice.probabilities(u.v, movable, u.stay_col, beh["nest_lambda"]), u
+    def probs(o: choice.Offer, c: np.ndarray) -> tuple[choice.Probabilities, np.ndarray]:
+        v, income = choice.baotou_utility(ch, model.now, beh, o, network, c)
+        return others.probabilities(v + constant), income
 
-    with_measures, util = probs(offer, cut)
+    with_measures, income = probs(offer, cut)
     chosen = choice.draw(with_measures, model.uniform(ch.key, f"{name}_move"), model.uniform(ch.key, f"{name}_where"))
     p_with = with_measures.baotou(ch)
     if parts or cut.any():
         p_without = probs(choice.Offer.empty(len(ch)), np.zeros(len(ch)))[0].baotou(ch)
-        contributions = _contributions(model, ch, offer, parts, util.baotou_income)
+        contributions = _contributions(model, ch, offer, parts, income)
         if cut.any() and "C3" in model.measures:
             contributions["C3"] = beh["distance_income_ratio"] * beh["beta_income"] * -np.log1p(-cut) * ~ch.in_baotou
         _attribute(model, ch, contributions, p_with - p_without)
@@ -118,60 +117,14 @@ def _attribute(model: BaotouModel, ch: Choosers, contributions: dict[str, np.nda
 # ------------------------------------------------------------------------- residents leaving
 
 
-def rogers_castro(age: np.ndarray, beh: dict) -> np.ndarray:
-    """Rogers–Castro migration schedule, labour peak height 1 (plus child and constant terms)."""
-    x = age - beh["rc_mu"]
-    labour = np.exp(-beh["rc_alpha"] * x - np.exp(-beh["rc_lambda"] * x))
-    peak_x = np.log(beh["rc_lambda"] / beh["rc_alpha"]) / beh["rc_lambda"]
-    peak = np.exp(-beh["rc_alpha"] * peak_x - np.exp(-beh["rc_lambda"] * peak_x))
-    return labour / peak + beh["rc_child"] * np.exp(-beh["rc_alpha"] * age) + beh["rc_constant"]
-
-
-def _hazard_tables(model: BaotouModel) -> dict[str, np.ndarray]:
-    """Lookup tables for the parts of the consideration hazard that depend on whole years of age
-    and whole months in Baotou: the same numbers as computing them per person, far cheaper."""
-    tables = getattr(model, "_hazard_tables", None)
-    if tables is None:
-        beh = model.beh
-        ages = np.arange(model.rates.max_age + 1)
-        months = np.arange(12 * (model.rates.max_age + 1) + 1)
-        tables = {"age": rogers_castro(ages, beh), "duration": (1 + months / 12) ** -beh["duration_inertia"]}
-        model._hazard_tables = tables
-    return tables
-
-
 def resident_departures(model: BaotouModel) -> None:
-    """Heads and adult children consider moving on their own clocks, then choose; a head who
-    leaves takes the household along."""
-    people, beh = model.people, model.beh
-    age = people.age_years()
+    """Heads and adult children consider moving (see ``consideration``), then choose; a head
+    who leaves takes the household along."""
+    people = model.people
     role = people.role
-    young = beh["adult_child_decider_ages"]
-    deciders = np.flatnonzero(
-        people.alive
-        & (people.study_months < 0)
-        & ((role == Role.HEAD) | ((role == Role.CHILD) & (age >= young[0]) & (age <= young[1])))
-    )
-    a = age[deciders]
-    tables = _hazard_tables(model)
-    rate = beh["resident_consider_rate"] * tables["age"][np.minimum(a, tables["age"].size - 1)]
-    rate *= np.asarray(beh["consider_multiplier_by_kind"])[people.kind[deciders]]
-    rate *= np.where(people.tenure[deciders] == Tenure.OWN, beh["owner_consider_multiplier"], 1.0)
-    rate *= tables["duration"][np.minimum(people.months_in_baotou[deciders], tables["duration"].size - 1)]
-    rate *= np.where(~people.hukou[deciders] & (a > beh["return_age"]), beh["return_multiplier"], 1.0)
-    rate *= np.where(people.unemployed[deciders], beh["job_loss_event_multiplier"], 1.0)
-    child_turns_six = model.households_with_age_months(72, 84)
-    rate *= np.where(
-        (role[deciders] == Role.HEAD) & child_turns_six[people.household_id[deciders]],
-        beh["school_age_event_multiplier"],
-        1.0,
-    )
-    clock = people.move_clock
-    clock[deciders] -= (rate / 12).astype(np.float32)
-    considering = deciders[clock[deciders] <= 0]
+    considering = consideration.considering(model)
     if considering.size == 0:
         return
-    clock[considering] = exponential(people.key[considering], model.seed, "move_clock", model.month)
     ch = model.choosers_of(considering)
     decision = decide(model, ch, "resident_choice")
     moving = decision.choice >= 0
@@ -209,7 +162,7 @@ def _employment_rate(model: BaotouModel, age: np.ndarray, sex: np.ndarray) -> np
 
 def clocks(model: BaotouModel, keys: np.ndarray) -> dict[str, np.ndarray]:
     """Fresh event clocks for new agents, from their own keys."""
-    return {name: exponential(keys, model.seed, name) for name in ("death_clock", "birth_clock", "move_clock")}
+    return {name: exponential(keys, model.seed, name) for name in ("death_clock", "birth_clock")}
 
 
 def work_values(
@@ -237,8 +190,10 @@ def work_values(
     coverage = np.asarray(pop["social_insurance_coverage"]["value"])[kind]
     coverage = np.maximum(coverage, max((m.social_insurance_coverage() for m in model.measures.values()), default=0.0))
     pf = np.asarray(pop["provident_fund_coverage"]["value"])[kind]
+    month = model.month + 1  # they start after this month's job turnover
     return {
         "employed": employed,
+        "job_change_month": np.where(employed, labour.next_job_change(model, keys, employed, month), -1),
         "income": income,
         "social_insurance": employed & (model.uniform(keys, "social_insurance") < coverage),
         "provident_fund": employed & (model.uniform(keys, "provident_fund") < pf),

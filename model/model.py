@@ -72,11 +72,16 @@ class BaotouModel(mesa.Model):
         self.pending = migration.PendingFamilies()
         self.local_enrolment = students.LocalEnrolment(self)
         self.population_start = self.people.n_alive * self.weight
+        working = np.flatnonzero(self.people.employed)
+        self.people.job_change_month[working] = labour.next_job_change(
+            self, self.people.key[working], np.ones(working.size, bool), self.month
+        )
         # Agents in Baotou by origin group, kept up to date as people are born, die, come and go.
         self._by_origin = np.bincount(self.people.origin[self.people.alive], minlength=4).astype(float)
         self.flows = dict.fromkeys(FLOWS, 0)
         self.births_this_month = 0
         self._version = 0
+        self._ages: tuple[int, np.ndarray] = (-1, np.empty(0, dtype=np.intp))
         self._cache: dict[str, tuple[int, object]] = {}
         reporters = {name: ind.compute for name, ind in INDICATORS.items()}
         self.datacollector = mesa.DataCollector(model_reporters={"year": lambda m: m.year, **reporters})
@@ -126,7 +131,7 @@ class BaotouModel(mesa.Model):
         self.world.step()
 
     def _deaths(self) -> None:
-        age = demography.capped_age(self.people, self.rates)
+        age = self._ages_this_month()
         died = demography.deaths(self.people, age, self.rates)
         self.flows["deaths"] += died.size
         self._by_origin -= np.bincount(self.people.origin[died], minlength=4)
@@ -134,13 +139,20 @@ class BaotouModel(mesa.Model):
         self._replace_heads(self.people.household_id[died[self.people.role[died] == Role.HEAD]])
 
     def _births(self) -> None:
-        age = demography.capped_age(self.people, self.rates)
+        age = self._ages_this_month()
         multiplier = float(np.prod([m.fertility_multiplier() for m in self.measures.values()]))
         self.births_this_month = demography.births(self.people, age, self.rates, self.seed, self.month, multiplier)
         self.flows["births"] += self.births_this_month
         if self.births_this_month:
             self._by_origin += np.bincount(self.people.origin[-self.births_this_month :], minlength=4)
         self._changed()
+
+    def _ages_this_month(self) -> np.ndarray:
+        """Everyone's capped age in years, worked out once a month (no one ages within a month;
+        only deaths, which do not move rows, come between its uses)."""
+        if self._ages[0] != self.month or self._ages[1].size != len(self.people):
+            self._ages = (self.month, demography.capped_age(self.people, self.rates))
+        return self._ages[1]
 
     def _deliver(self) -> None:
         for measure in self.measures.values():
@@ -210,27 +222,20 @@ class BaotouModel(mesa.Model):
 
     def head_of(self, household_ids: np.ndarray) -> np.ndarray:
         """Row of each household's head (-1 where there is none)."""
-
-        def compute() -> np.ndarray:
-            lookup = np.full(self.household_capacity(), -1, dtype=np.int64)
-            heads = self.head_rows()
-            lookup[self.people.household_id[heads]] = heads
-            return lookup
-
-        return self._cached("head_lookup", compute)[household_ids]
+        household_ids = np.asarray(household_ids)
+        rows = self.members_of(household_ids)
+        heads = rows[self.people.role[rows] == Role.HEAD]
+        if heads.size == 0:
+            return np.full(household_ids.size, -1, dtype=np.int64)
+        hh = self.people.household_id[heads]
+        order = np.argsort(hh, kind="stable")
+        hh, heads = hh[order], heads[order]
+        at = np.minimum(np.searchsorted(hh, household_ids), hh.size - 1)
+        return np.where(hh[at] == household_ids, heads[at], -1)
 
     def members_of(self, household_ids: np.ndarray) -> np.ndarray:
-        if len(household_ids) == 0:
-            return np.empty(0, dtype=np.int64)
-        wanted = np.zeros(self.household_capacity(), dtype=bool)
-        wanted[household_ids] = True
-        return np.flatnonzero(wanted[self.people.household_id] & self.people.alive)
-
-    def households_with_age_months(self, lo: int, hi: int) -> np.ndarray:
-        people = self.people
-        out = np.zeros(self.household_capacity(), dtype=bool)
-        out[people.household_id[people.alive & (people.age_months >= lo) & (people.age_months < hi)]] = True
-        return out
+        """Rows of the living members of these households, in row order."""
+        return self.people.members_of(household_ids)
 
     def rows_of_ids(self, person_ids: np.ndarray) -> np.ndarray:
         """Rows of people still here (-1 for those who died or left)."""

@@ -14,6 +14,8 @@ import numpy as np
 
 from model.categories import Area, Education, Kind, Origin, Role, Sex, Tenure
 
+NEVER = 2**31 - 1  # a month index no run reaches
+
 
 @dataclass(frozen=True)
 class Column:
@@ -48,7 +50,16 @@ COLUMNS: dict[str, Column] = {
     "provident_fund_months": Column(np.int16, 0, "months of continuous provident-fund contributions (H3 needs 6)"),
     "death_clock": Column(np.float32, 1.0, "remaining Exp(1) exposure before death (event-time draw)"),
     "birth_clock": Column(np.float32, 1.0, "remaining Exp(1) exposure before the next birth (women)"),
-    "move_clock": Column(np.float32, 1.0, "remaining Exp(1) exposure before the next time the person considers moving"),
+    "job_change_month": Column(
+        np.int32, -1, "month (index) of the next job loss (employed) or job find (unemployed); -1 for neither"
+    ),
+    # Candidate moments for events drawn by thinning (model/thinning.py): when next, at what rate.
+    "consider_at": Column(np.float64, -1.0, "month (with fraction) of the next candidate moment to consider moving"),
+    "consider_rate": Column(np.float32, 0.0, "rate (per month) at which that moment was drawn"),
+    "hukou_at": Column(np.float64, -1.0, "month (with fraction) of the next candidate moment to take hukou"),
+    "hukou_rate": Column(np.float32, 0.0, "rate (per month) at which that moment was drawn"),
+    "purchase_at": Column(np.float64, -1.0, "month (with fraction) of the next candidate moment to buy a home"),
+    "purchase_rate": Column(np.float32, 0.0, "rate (per month) at which that moment was drawn"),
     "study_months": Column(np.int16, -1, "months until graduation for students; -1 for everyone else"),
 }
 
@@ -90,6 +101,7 @@ class People:
         self._data = {name: np.full(capacity, c.default, dtype=c.dtype) for name, c in COLUMNS.items()}
         self.next_person_id = 0
         self.next_household_id = 0
+        self._by_household: tuple[int, np.ndarray, np.ndarray] | None = None  # see members_of
 
     def __len__(self) -> int:
         return self._n
@@ -152,6 +164,33 @@ class People:
         for name in COLUMNS:
             self._data[name][:kept] = self._data[name][: self._n][keep]
         self._n = kept
+        self._by_household = None
+
+    def members_of(self, household_ids: np.ndarray) -> np.ndarray:
+        """Rows of the living members of these households, in row order.
+
+        Looks up an index of rows by household (built after each compaction) and scans only the
+        rows appended since, so the cost grows with the households asked about, not with the
+        population. A person's household never changes while they are here.
+        """
+        household_ids = np.asarray(household_ids)
+        if household_ids.size == 0:
+            return np.empty(0, dtype=np.int64)
+        if self._by_household is None or len(self) - self._by_household[0] > max(len(self) // 16, 4096):
+            order = np.argsort(self.column("household_id")).astype(np.int64)
+            self._by_household = (len(self), order, self.column("household_id")[order])
+        indexed, order, sorted_ids = self._by_household
+        ids = np.unique(household_ids)
+        start, stop = np.searchsorted(sorted_ids, ids, "left"), np.searchsorted(sorted_ids, ids, "right")
+        sizes = stop - start
+        first = np.cumsum(sizes) - sizes  # where each household's rows begin in the result
+        positions = np.repeat(start - first, sizes) + np.arange(int(sizes.sum()))
+        rows = order[positions]
+        wanted = np.zeros(self.next_household_id, dtype=bool)
+        wanted[ids] = True
+        tail = indexed + np.flatnonzero(wanted[self.column("household_id")[indexed:]])
+        rows = np.sort(np.concatenate([rows, tail]))
+        return rows[self.column("alive")[rows]]
 
     def row_of(self, person_id: int) -> int:
         ids = self.column("person_id")

@@ -7,50 +7,67 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.categories import Tenure
+from model import thinning
+from model.categories import Role, Tenure
 
 if TYPE_CHECKING:
     from model.model import BaotouModel
 
 
 def hukou_takeup(model: BaotouModel) -> None:
+    """Non-hukou households take Baotou hukou: under the old rules if they own a home or have
+    paid social insurance long enough, or with no conditions while K1 is on. Drawn by thinning
+    (``model/thinning.py``) at the highest rate allowed, so only a few households are looked at."""
     people, beh = model.people, model.beh
-    heads = model.head_rows()
-    heads = heads[~people.hukou[heads]]
-    if heads.size == 0:
-        return
-    meets_old_rules = (people.tenure[heads] == Tenure.OWN) | (
-        people.social_insurance_months[heads] >= beh["hukou_conditions_months"]
-    )
     free = max((m.hukou_takeup_rate() for m in model.measures.values()), default=0.0)
-    rate = np.maximum(np.where(meets_old_rules, beh["hukou_takeup_rate"], 0.0), free)
-    settle = heads[model.uniform(people.key[heads], "hukou") < -np.expm1(-rate / 12)]
+    ceiling = beh["hukou_takeup_rate_bound"]
+    if max(free, beh["hukou_takeup_rate"]) > ceiling:
+        raise ValueError(
+            f"hukou take-up rate {max(free, beh['hukou_takeup_rate'])} per year is above "
+            f"behaviour.hukou_takeup_rate_bound ({ceiling}); raise the bound"
+        )
+
+    def hazard(rows: np.ndarray) -> np.ndarray:
+        heads = people.alive[rows] & (people.role[rows] == Role.HEAD) & ~people.hukou[rows]
+        meets_old_rules = (people.tenure[rows] == Tenure.OWN) | (
+            people.social_insurance_months[rows] >= beh["hukou_conditions_months"]
+        )
+        return np.maximum(np.where(meets_old_rules, beh["hukou_takeup_rate"], 0.0), free) / 12 * heads
+
+    def bound(rows: np.ndarray) -> np.ndarray:
+        return np.where(people.hukou[rows], 0.0, ceiling / 12)  # hukou is never given up
+
+    settle = thinning.events_this_month(people, "hukou", model.seed, model.month, hazard, bound)
     rows = model.members_of(people.household_id[settle])
     people.hukou[rows] = True
     model.flows["hukou_settlements"] += rows.size
 
 
 def home_purchases(model: BaotouModel) -> None:
+    """Renting households with a job buy a first home; measures' savings raise the hazard (up to
+    ``purchase_multiplier_cap`` times). Drawn by thinning at the capped rate."""
     people, beh = model.people, model.beh
-    heads = model.head_rows()
-    heads = heads[(people.tenure[heads] != Tenure.OWN) & people.employed[heads] & (people.study_months[heads] < 0)]
-    if heads.size == 0:
-        return
-    # Thinning: draw against the largest possible hazard, then look closely only at those below it.
     cap = beh["purchase_multiplier_cap"]
-    u = model.uniform(people.key[heads], "home_purchase")
-    maybe = u < -np.expm1(-beh["home_purchase_rate"] * cap / 12)
-    heads, u = heads[maybe], u[maybe]
-    if heads.size == 0:
+
+    def hazard(rows: np.ndarray) -> np.ndarray:
+        renting = (people.tenure[rows] != Tenure.OWN) & people.employed[rows] & (people.study_months[rows] < 0)
+        heads = people.alive[rows] & (people.role[rows] == Role.HEAD) & renting
+        out = np.zeros(rows.size)
+        if heads.any():
+            ch = model.choosers_of(rows[heads])
+            incentive = sum((m.purchase_incentive(ch) for m in model.measures.values()), np.zeros(len(ch)))
+            multiplier = np.minimum(1 + beh["purchase_incentive_elasticity"] * incentive / model.now.home_price, cap)
+            out[heads] = beh["home_purchase_rate"] * multiplier / 12
+        return out
+
+    def bound(rows: np.ndarray) -> np.ndarray:
+        return np.full(rows.size, beh["home_purchase_rate"] * cap / 12)
+
+    bought = thinning.events_this_month(people, "purchase", model.seed, model.month, hazard, bound)
+    if bought.size == 0:
         return
-    ch = model.choosers_of(heads)
-    incentive = sum((m.purchase_incentive(ch) for m in model.measures.values()), np.zeros(heads.size))
-    multiplier = np.minimum(1 + beh["purchase_incentive_elasticity"] * incentive / model.now.home_price, cap)
-    buy = u < -np.expm1(-beh["home_purchase_rate"] * multiplier / 12)
-    if not buy.any():
-        return
-    buyers = ch.subset(np.flatnonzero(buy))
+    buyers = model.choosers_of(bought)
     for measure in model.measures.values():
         measure.on_purchase(buyers)
-    model.set_household_tenure(people.household_id[heads[buy]], Tenure.OWN)
-    model.flows["home_purchases"] += int(buy.sum())
+    model.set_household_tenure(people.household_id[bought], Tenure.OWN)
+    model.flows["home_purchases"] += int(bought.size)

@@ -4,31 +4,91 @@ import numpy as np
 import pytest
 
 from model import choice
+from model.choosers import outside
+from model.model import BaotouModel
+from model.scenario import load
 
 
-def _probs(v, movable, stay, lam):
-    return choice.probabilities(np.asarray(v, float), np.asarray(movable, bool), np.asarray(stay), lam)
+def _probs(v, movable, stay, lam) -> choice.Probabilities:
+    """Each chooser its own profile, with the utilities given (Baotou's column per chooser)."""
+    v = np.asarray(v, float)
+    alt = choice.Alternatives(v, np.asarray(movable, bool), np.arange(len(v)), np.asarray(stay) == choice.BAOTOU, lam)
+    return alt.probabilities(v[:, choice.BAOTOU])
 
 
-def test_probabilities_sum_to_one_and_respect_availability():
-    rng = np.random.default_rng(0)
-    v = rng.normal(size=(50, choice.N_DEST)) * 3
-    movable = rng.random((50, choice.N_DEST)) < 0.7
-    stay = rng.integers(0, choice.N_DEST, 50)
-    movable[np.arange(50), stay] = False
+def _textbook(v, movable, stay, lam) -> tuple[np.ndarray, np.ndarray]:
+    """The nested logit written out for every chooser and alternative, as an oracle."""
+    v, movable = np.asarray(v, float), np.asarray(movable, bool)
+    rows = np.arange(len(v))
+    expo = np.where(movable, np.exp(v / lam), 0.0)
+    inclusive = np.log(expo.sum(axis=1))
+    p_move = 1 / (1 + np.exp(v[rows, stay] - lam * inclusive))
+    return 1 - p_move, p_move[:, None] * expo / expo.sum(axis=1, keepdims=True)
+
+
+def _random_case(rng, n):
+    v = rng.normal(size=(n, choice.N_DEST)) * 3
+    stay = np.where(rng.random(n) < 0.5, choice.BAOTOU, choice.HOME)
+    movable = rng.random((n, choice.N_DEST)) < 0.7
+    movable[:, choice.BAOTOU] = stay != choice.BAOTOU  # Baotou is always open to people elsewhere
+    movable[np.arange(n), stay] = False
+    movable[np.arange(n), choice.DESTINATIONS.index("other")] |= stay == choice.BAOTOU  # residents can always leave
+    return v, movable, stay
+
+
+def test_probabilities_sum_to_one_respect_availability_and_match_the_textbook_formula():
+    v, movable, stay = _random_case(np.random.default_rng(0), 500)
     p = _probs(v, movable, stay, 0.5)
-    assert np.allclose(p.stay + p.dest.sum(axis=1), 1)
-    assert (p.dest[~movable] == 0).all()
+    assert np.allclose(p.stay + p.dest().sum(axis=1), 1)
+    assert (p.dest()[~movable] == 0).all()
+    stay_ref, dest_ref = _textbook(v, movable, stay, 0.5)
+    assert np.allclose(p.stay, stay_ref, rtol=1e-10, atol=1e-12)
+    assert np.allclose(p.dest(), dest_ref, rtol=1e-10, atol=1e-12)
 
 
 def test_lambda_one_is_the_plain_logit():
     v = np.array([[1.0, 0.2, -0.5, 0.0, 0.3, 0.1]])
-    stay = np.array([0])
+    stay = np.array([choice.BAOTOU])
     movable = np.array([[False, True, True, True, True, True]])
     p = _probs(v, movable, stay, 1.0)
     plain = np.exp(v[0]) / np.exp(v[0]).sum()
     assert p.stay[0] == pytest.approx(plain[0])
-    assert p.dest[0, 1:] == pytest.approx(plain[1:])
+    assert p.dest()[0, 1:] == pytest.approx(plain[1:])
+
+
+def test_profiles_give_the_same_probabilities_as_working_out_every_chooser():
+    """Grouping choosers by profile loses nothing: every destination but Baotou depends on the
+    chooser only through the profile. Checked on real residents and outside candidates."""
+    model = BaotouModel(load("policy_2022").with_overrides({"run": {"scale": 0.002}}), seed=0)
+    model.now = model.conditions.at(model.month + 30)  # while the package is on
+    rng = np.random.default_rng(1)
+    residents = model.choosers_of(rng.choice(model.head_rows(), 800, replace=False))
+    n = 800
+    age = rng.integers(18, 60, n)
+    kids = np.where(rng.random((n, 3)) < 0.4, rng.integers(0, 16, (n, 3)), -1)
+    candidates = outside(
+        rng.integers(0, 2**63, n, dtype=np.uint64),
+        age,
+        rng.integers(0, 6, n).astype(np.int8),
+        rng.integers(1, 3, n).astype(np.int8),
+        rng.integers(1, 4, n).astype(np.int8),
+        rng.random(n) < 0.5,
+        kids,
+    )
+    network = model.baotou_network()
+    for ch in (residents, candidates):
+        offer = choice.Offer.empty(len(ch))
+        offer.money[:] = rng.random(len(ch)) * 5000
+        offer.school_access[:] = rng.random(len(ch))
+        v_baotou, _ = choice.baotou_utility(ch, model.now, model.beh, offer, network, np.zeros(len(ch)))
+        p = choice.Alternatives.of(ch, model.now, model.beh).probabilities(v_baotou)
+        v, movable = choice.profile_utilities(ch, model.now, model.beh)  # one row per chooser
+        v[:, choice.BAOTOU] = v_baotou
+        movable[:, choice.BAOTOU] = ~ch.in_baotou
+        lam = model.beh["nest_lambda"]
+        stay_ref, dest_ref = _textbook(v, movable, np.where(ch.in_baotou, choice.BAOTOU, choice.HOME), lam)
+        assert np.allclose(p.stay, stay_ref, rtol=1e-9, atol=1e-12)
+        assert np.allclose(p.dest(), dest_ref, rtol=1e-9, atol=1e-12)
 
 
 def test_raising_baotou_only_adds_people_to_baotou_for_the_same_draws():
@@ -60,7 +120,7 @@ def test_draw_frequencies_match_probabilities():
     chosen = choice.draw(p, rng.random(n), rng.random(n))
     assert np.mean(chosen == -1) == pytest.approx(p.stay[0], abs=0.005)
     for j in range(choice.N_DEST):
-        assert np.mean(chosen == j) == pytest.approx(p.dest[0, j], abs=0.005)
+        assert np.mean(chosen == j) == pytest.approx(p.dest()[0, j], abs=0.005)
 
 
 def test_a_better_stay_does_not_change_where_leavers_go():

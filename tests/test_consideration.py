@@ -1,0 +1,41 @@
+"""Thinning gives each person the monthly chance of considering a move that their hazard implies."""
+
+import numpy as np
+
+from model import consideration
+from model.model import BaotouModel
+from model.scenario import load
+
+
+def test_thinning_gives_the_chance_the_hazard_implies():
+    """Hold the population still and ask month after month: each person considers in a month with
+    chance 1 - exp(-hazard), within chance (4 standard errors), in every band of hazard."""
+    model = BaotouModel(load("baseline").with_overrides({"run": {"scale": 0.01}}), seed=0)
+    model.step()
+    rows = np.arange(len(model.people))
+    chance = 1 - np.exp(-consideration.hazard(model, rows, consideration.school_starters(model)))
+    counts = np.zeros(rows.size)
+    start, months = model.month, 400
+    for i in range(months):
+        model.month = start + i
+        counts[consideration.considering(model)] += 1
+    order = np.argsort(chance)
+    for band in np.array_split(order[chance[order] > 0], 4):
+        expected = months * chance[band].sum()
+        assert abs(counts[band].sum() - expected) < 4 * np.sqrt(expected), (counts[band].sum(), expected)
+    assert counts[chance == 0].sum() == 0  # children, students and the dead never consider
+
+
+def test_the_rate_of_candidate_moments_bounds_the_hazard_now_and_later():
+    model = BaotouModel(load("baseline").with_overrides({"run": {"scale": 0.01}}), seed=1)
+    model.step()
+    rows = np.arange(len(model.people))
+    ids = model.people.person_id.copy()
+    rate = consideration.bound(model, rows)
+    assert (consideration.hazard(model, rows, consideration.school_starters(model)) <= rate).all()
+    for _ in range(36):  # three years on: older, longer in Baotou, jobs lost and found
+        model.step()
+        later = model.rows_of_ids(ids)
+        here = later >= 0
+        h = consideration.hazard(model, later[here], consideration.school_starters(model))
+        assert (h <= rate[here]).all()
