@@ -8,13 +8,15 @@ candidates face every scenario run with the same seed (common random numbers).
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from model import params
 from model.categories import Education, Kind, Sex
-from model.choosers import outside
+from model.choosers import Choosers, outside
 from model.conditions import BAOTOU
 from model.consideration import rogers_castro
 from model.households import _band_value
@@ -39,22 +41,32 @@ class OutsideWorld:
         beh = model.beh
         # The pools that generate candidates follow their own trend only, so the candidates are the
         # same whatever Baotou does; what Baotou gains or sends back is kept apart (``exchange``).
-        self.pool = np.asarray(regions["origin_population_2020"]["value"], dtype=float)
-        self.exchange = np.zeros(self.pool.size)  # persons gone from each origin to Baotou, net
+        self.pool_2020 = np.asarray(regions["origin_population_2020"]["value"], dtype=float)
+        self.exchange = np.zeros(self.pool_2020.size)  # persons gone from each origin to Baotou, net
         self.growth = np.asarray(regions["origin_population_growth"]["value"])
+        self.start = model.month
+        self.month = model.month
         self.ages = candidate_ages(beh)
         shape = single_year_shape()[self.ages]
         weights = shape * rogers_castro(self.ages.astype(float), beh)
-        self.age_p = weights / weights.sum()
+        self.age_cdf = np.cumsum(weights / weights.sum())
         # Share of an origin's population that considers a move in a year, per unit of the peak rate.
         self.peak_share = weights.sum() / single_year_shape().sum()
         self.rate = np.asarray(beh["outside_consider_rate"]) * beh["candidate_flow_scale"]
 
-    def step(self) -> None:
-        self.pool *= (1 + self.growth) ** (1 / 12)
+    def pool_at(self, month: int) -> np.ndarray:
+        """Origin populations in ``month`` (their own trend, from the 2020 census on)."""
+        return self.pool_2020 * (1 + self.growth) ** ((month - self.start + 1) / 12)
 
-    def expected_candidates(self, agents_per_person: float) -> np.ndarray:
-        return self.pool * self.rate * self.peak_share / 12 * agents_per_person
+    @property
+    def pool(self) -> np.ndarray:
+        return self.pool_at(self.month)
+
+    def step(self, month: int) -> None:
+        self.month = month
+
+    def expected_candidates(self, month: int, agents_per_person: float) -> np.ndarray:
+        return self.pool_at(month) * self.rate * self.peak_share / 12 * agents_per_person
 
 
 def _family(rng: np.random.Generator, model: BaotouModel, age: np.ndarray) -> Family:
@@ -77,29 +89,70 @@ def degree(model: BaotouModel, u: np.ndarray) -> np.ndarray:
     return levels[np.minimum(np.searchsorted(np.cumsum(shares / shares.sum()), u), len(levels) - 1)]
 
 
-def outside_arrivals(model: BaotouModel) -> None:
-    """This month's outside candidates choose among Baotou and the other destinations."""
-    rng, beh = model.streams["candidates"], model.beh
-    world = model.world
-    counts = rng.poisson(world.expected_candidates(model.agents_per_person))
+@dataclass
+class Candidates:
+    """One month's outside candidates: who they are and who would come with them."""
+
+    choosers: Choosers
+    family: Family
+
+
+def generate(model: BaotouModel, month: int) -> Candidates:
+    """The candidates of ``month``, from the candidates stream only (nothing Baotou does changes
+    them), so they can be drawn ahead of time."""
+    rng, beh, world = model.streams["candidates"], model.beh, model.world
+    counts = rng.poisson(world.expected_candidates(month, model.agents_per_person))
     n = int(counts.sum())
-    model.flows["candidates"] += n
-    if n == 0:
-        return
     origin = np.repeat(np.arange(1, counts.size + 1), counts).astype(np.int8)
-    age = rng.choice(world.ages, n, p=world.age_p)
+    age = world.ages[np.minimum(np.searchsorted(world.age_cdf, rng.random(n), side="right"), world.ages.size - 1)]
     family = _family(rng, model, age)
     education = _education(age, np.zeros(n, bool), rng)
     lo, hi = beh["graduate_age_range"]
     graduate = (age >= lo) & (age <= hi) & (rng.random(n) < beh["graduate_share_of_candidates"])
     education[graduate] = degree(model, rng.random(int(graduate.sum())))
     kind = np.where(graduate, Kind.GRADUATE, Kind.MIGRANT_WORKER).astype(np.int8)
-    keys = derive_keys(np.arange(n, dtype=np.uint64), salt(model.seed, "candidate", model.month))
+    keys = derive_keys(np.arange(n, dtype=np.uint64), salt(model.seed, "candidate", month))
     ch = outside(
         keys, age, education, kind, origin, family.couple, family.kids_ages, beh["main_urban_share_of_newcomers"]
     )
-    decision = decide(model, ch, "candidate_choice")
-    _settle_arrivals(model, ch, family, decision.choice == BAOTOU)
+    return Candidates(ch, family)
+
+
+class CandidateFeed:
+    """Hands out each month's candidates, drawing next month's on a second thread meanwhile.
+
+    The draws do not depend on the state of the simulation (``generate``) and come from their
+    own stream in month order, so the numbers are the same as drawing them in turn; the second
+    thread only lets a two-core machine draw them while the other stages run.
+    """
+
+    def __init__(self, model: BaotouModel) -> None:
+        self.model = model
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="candidates")
+        self._next: tuple[int, Future] | None = None
+
+    def take(self, month: int) -> Candidates:
+        if self._next is not None and self._next[0] == month:
+            out = self._next[1].result()
+        else:
+            out = generate(self.model, month)
+        if month < self.model.last_month:
+            self._next = (month + 1, self._pool.submit(generate, self.model, month + 1))
+        else:
+            self._next = None
+            self._pool.shutdown(wait=False)
+        return out
+
+
+def outside_arrivals(model: BaotouModel) -> None:
+    """This month's outside candidates choose among Baotou and the other destinations."""
+    candidates = model.candidate_feed.take(model.month)
+    n = len(candidates.choosers)
+    model.flows["candidates"] += n
+    if n == 0:
+        return
+    decision = decide(model, candidates.choosers, "candidate_choice")
+    _settle_arrivals(model, candidates.choosers, candidates.family, decision.choice == BAOTOU)
 
 
 def _settle_arrivals(model: BaotouModel, ch, family: Family, chosen: np.ndarray) -> np.ndarray:

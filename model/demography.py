@@ -1,15 +1,17 @@
 """Monthly demographic events on the population store: deaths, births, ageing.
 
-Deaths and births use event-time clocks: each person carries an Exp(1) exposure that the
-month's hazard uses up; the event happens when it runs out. This is exact for hazards constant
-within a month, costs no random draw per person per month, and gives each person the same
-draws whatever happens to others (common random numbers).
+Deaths and births are event times, not a draw per person per month, and each person's draws
+come from their own key, whatever happens to others (common random numbers). Death hazards
+depend on age and sex only, so each person's death month is found once from an Exp(1)
+exposure. Birth hazards change with the measures (F1), so births are drawn by thinning
+(``model/thinning.py``). Both give each month's event the chance ``1 - exp(-hazard)``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from model import thinning
 from model.categories import Education, Role, Sex
 from model.population import People
 from model.rng import derive_keys, exponential, salt, uniform
@@ -24,30 +26,57 @@ def capped_age(people: People, rates: MonthlyRates) -> np.ndarray:
     return np.minimum(people.age_months // 12, rates.max_age).astype(np.intp)
 
 
-def deaths(people: People, age: np.ndarray, rates: MonthlyRates) -> np.ndarray:
-    """Rows of the people who die this month (they are marked not alive)."""
-    clock = people.death_clock
-    clock -= rates.death.ravel()[people.sex.astype(np.intp) * (rates.max_age + 1) + age]
-    die = np.flatnonzero((clock <= 0) & people.alive)
+def deaths(people: People, rates: MonthlyRates, month: int) -> np.ndarray:
+    """Rows of the people who die this month (they are marked not alive).
+
+    Each person's death month is worked out once, from their Exp(1) exposure, the first month
+    they are here (see ``MonthlyRates.death_month``); after that a month costs one comparison.
+    """
+    scheduled = people.death_month
+    due = np.flatnonzero(scheduled <= month)  # also those not scheduled yet (-1)
+    new = due[scheduled[due] < 0]
+    scheduled[new] = rates.death_month(people.sex[new], people.age_months[new], people.death_clock[new], month)
+    die = due[(scheduled[due] == month) & people.alive[due]]
     people.alive[die] = False
     return die
 
 
 def births(
-    people: People, age: np.ndarray, rates: MonthlyRates, seed: int, month: int, fertility_multiplier: float = 1.0
+    people: People,
+    rates: MonthlyRates,
+    seed: int,
+    month: int,
+    fertility_multiplier: float = 1.0,
+    multiplier_bound: float = 1.0,
 ) -> int:
-    """Women give birth when their birth clock runs out; each baby joins its mother's household."""
-    # Whole columns: cheaper than gathering the women of fertile age; everyone else's rate is 0.
-    rate = rates.birth[age] * np.float32(fertility_multiplier)
-    rate *= (people.sex == Sex.FEMALE) & people.alive
-    clock = people.birth_clock
-    clock -= rate
-    mothers = np.flatnonzero((clock <= 0) & (rate > 0))
+    """Women give birth at the schedule's hazard (times the measures' ``fertility_multiplier``);
+    each baby joins its mother's household.
+
+    Drawn by thinning (``model/thinning.py``): candidate moments at the highest hazard a woman
+    can have from her present age on, with the multiplier at ``multiplier_bound``, so only a few
+    women are looked at each month.
+    """
+    if fertility_multiplier > multiplier_bound:
+        raise ValueError(
+            f"fertility multiplier {fertility_multiplier} is above behaviour.fertility_multiplier_bound "
+            f"({multiplier_bound}); raise the bound"
+        )
+    female = Sex.FEMALE
+
+    def hazard(rows: np.ndarray) -> np.ndarray:
+        age = np.minimum(people.age_months[rows] // 12, rates.max_age)
+        woman = (people.sex[rows] == female) & people.alive[rows]
+        return rates.birth[age] * fertility_multiplier * woman
+
+    def bound(rows: np.ndarray) -> np.ndarray:
+        age = np.minimum(people.age_months[rows] // 12, rates.max_age)
+        return rates.birth_from[age] * multiplier_bound * (people.sex[rows] == female)
+
+    mothers = thinning.events_this_month(people, "birth", seed, month, hazard, bound)
     n = mothers.size
     if n == 0:
         return 0
     mother_keys = people.key[mothers]
-    clock[mothers] = exponential(mother_keys, seed, "birth_clock", month)
     keys = derive_keys(mother_keys, salt(seed, "newborn", month))
     male = uniform(keys, seed, "sex_at_birth") < rates.male_share_of_births
     people.add(
@@ -57,7 +86,6 @@ def births(
         role=Role.CHILD,
         education=Education.PRIMARY_OR_LESS,
         death_clock=exponential(keys, seed, "death_clock"),
-        birth_clock=exponential(keys, seed, "birth_clock"),
         **{name: people.column(name)[mothers] for name in INHERITED_AT_BIRTH},
     )
     return n

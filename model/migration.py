@@ -161,8 +161,9 @@ def _employment_rate(model: BaotouModel, age: np.ndarray, sex: np.ndarray) -> np
 
 
 def clocks(model: BaotouModel, keys: np.ndarray) -> dict[str, np.ndarray]:
-    """Fresh event clocks for new agents, from their own keys."""
-    return {name: exponential(keys, model.seed, name) for name in ("death_clock", "birth_clock")}
+    """Exp(1) exposure to the death hazard for new agents, from their own keys (their other
+    events are scheduled when those first come up)."""
+    return {"death_clock": exponential(keys, model.seed, "death_clock")}
 
 
 def work_values(

@@ -43,7 +43,8 @@ class BaotouModel(mesa.Model):
     10. measures deliver (places, payments) and book their costs
     11. ageing: age, months in Baotou, months of contributions, months of study
     12. calendar: in December (and the last month) the year's indicators are recorded and the
-        dead and departed are dropped (a household whose head dies gets a new head at once)
+        dead and departed are dropped once they are a sixteenth of the rows (a household whose head
+        dies gets a new head at once)
 
     Stages 4-9 run only when ``[run] migration`` is true. People are rows of a columnar store
     (``self.people``); ``self.person(id)`` shows one as an agent. Counts are reported in
@@ -69,6 +70,7 @@ class BaotouModel(mesa.Model):
         self.now = self.conditions.at(self.month)
         self.measures = measures_mod.build(scenario, self)
         self.world = candidates.OutsideWorld(self)
+        self.candidate_feed = candidates.CandidateFeed(self)
         self.pending = migration.PendingFamilies()
         self.local_enrolment = students.LocalEnrolment(self)
         self.population_start = self.people.n_alive * self.weight
@@ -81,7 +83,6 @@ class BaotouModel(mesa.Model):
         self.flows = dict.fromkeys(FLOWS, 0)
         self.births_this_month = 0
         self._version = 0
-        self._ages: tuple[int, np.ndarray] = (-1, np.empty(0, dtype=np.intp))
         self._cache: dict[str, tuple[int, object]] = {}
         reporters = {name: ind.compute for name, ind in INDICATORS.items()}
         self.datacollector = mesa.DataCollector(model_reporters={"year": lambda m: m.year, **reporters})
@@ -128,31 +129,24 @@ class BaotouModel(mesa.Model):
 
     def _conditions(self) -> None:
         self.now = self.conditions.at(self.month)
-        self.world.step()
+        self.world.step(self.month)
 
     def _deaths(self) -> None:
-        age = self._ages_this_month()
-        died = demography.deaths(self.people, age, self.rates)
+        died = demography.deaths(self.people, self.rates, self.month)
         self.flows["deaths"] += died.size
         self._by_origin -= np.bincount(self.people.origin[died], minlength=4)
         self._changed()
         self._replace_heads(self.people.household_id[died[self.people.role[died] == Role.HEAD]])
 
     def _births(self) -> None:
-        age = self._ages_this_month()
         multiplier = float(np.prod([m.fertility_multiplier() for m in self.measures.values()]))
-        self.births_this_month = demography.births(self.people, age, self.rates, self.seed, self.month, multiplier)
+        self.births_this_month = demography.births(
+            self.people, self.rates, self.seed, self.month, multiplier, self.beh["fertility_multiplier_bound"]
+        )
         self.flows["births"] += self.births_this_month
         if self.births_this_month:
             self._by_origin += np.bincount(self.people.origin[-self.births_this_month :], minlength=4)
         self._changed()
-
-    def _ages_this_month(self) -> np.ndarray:
-        """Everyone's capped age in years, worked out once a month (no one ages within a month;
-        only deaths, which do not move rows, come between its uses)."""
-        if self._ages[0] != self.month or self._ages[1].size != len(self.people):
-            self._ages = (self.month, demography.capped_age(self.people, self.rates))
-        return self._ages[1]
 
     def _deliver(self) -> None:
         for measure in self.measures.values():
@@ -165,7 +159,10 @@ class BaotouModel(mesa.Model):
             self.flows = dict.fromkeys(FLOWS, 0)
             for measure in self.measures.values():
                 measure.end_of_year()
-            self.people.compact()
+            # Drop the dead and departed once they are a sixteenth of the rows: copying every
+            # column costs more than carrying a few idle rows for a while.
+            if len(self.people) - self.people.n_alive > len(self.people) // 16:
+                self.people.compact()
             self._changed()
         if self.month == self.last_month:
             self.pyramids["end"] = self.age_sex_counts()

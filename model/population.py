@@ -48,12 +48,14 @@ COLUMNS: dict[str, Column] = {
     "social_insurance_months": Column(np.int16, 0, "months of continuous social insurance (H3 needs 6)"),
     "provident_fund": Column(np.bool_, False, "contributes to the housing provident fund now"),
     "provident_fund_months": Column(np.int16, 0, "months of continuous provident-fund contributions (H3 needs 6)"),
-    "death_clock": Column(np.float32, 1.0, "remaining Exp(1) exposure before death (event-time draw)"),
-    "birth_clock": Column(np.float32, 1.0, "remaining Exp(1) exposure before the next birth (women)"),
+    "death_clock": Column(np.float32, 1.0, "Exp(1) exposure to the death hazard, drawn when the person appears"),
+    "death_month": Column(np.int32, -1, "month (index) in which the person dies; -1 until worked out"),
     "job_change_month": Column(
         np.int32, -1, "month (index) of the next job loss (employed) or job find (unemployed); -1 for neither"
     ),
     # Candidate moments for events drawn by thinning (model/thinning.py): when next, at what rate.
+    "birth_at": Column(np.float64, -1.0, "month (with fraction) of the next candidate moment to give birth"),
+    "birth_rate": Column(np.float32, 0.0, "rate (per month) at which that moment was drawn"),
     "consider_at": Column(np.float64, -1.0, "month (with fraction) of the next candidate moment to consider moving"),
     "consider_rate": Column(np.float32, 0.0, "rate (per month) at which that moment was drawn"),
     "hukou_at": Column(np.float64, -1.0, "month (with fraction) of the next candidate moment to take hukou"),

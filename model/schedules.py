@@ -7,7 +7,7 @@ two differ only by chance.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 import numpy as np
 from scipy.optimize import brentq
@@ -62,6 +62,9 @@ def fitted_hazard(e0: float, q0: float) -> np.ndarray:
     return gompertz_makeham(float(np.exp(log_b)), q0)
 
 
+OPEN_AGE_YEARS = 60  # years the cumulative death table runs past max_age (at the open group's hazard)
+
+
 @dataclass(frozen=True)
 class MonthlyRates:
     """Monthly hazards indexed by [sex, age in completed years].
@@ -91,3 +94,31 @@ class MonthlyRates:
             male_share_of_births=srb / (100.0 + srb),
             max_age=int(demo["max_age"]["value"]),
         )
+
+    @cached_property
+    def birth_from(self) -> np.ndarray:
+        """Highest monthly birth hazard from each age on (a bound for thinning)."""
+        return np.maximum.accumulate(self.birth[::-1])[::-1]
+
+    @cached_property
+    def cumulative_death(self) -> np.ndarray:
+        """(2, months + 1) hazard used up from birth to each age in months (open age group
+        extended far enough that no one outlives the table)."""
+        months = 12 * (self.max_age + 1 + OPEN_AGE_YEARS)
+        age = np.minimum(np.arange(months) // 12, self.max_age)
+        monthly = self.death[:, age].astype(np.float64)
+        return np.concatenate([np.zeros((len(Sex), 1)), np.cumsum(monthly, axis=1)], axis=1)
+
+    def death_month(self, sex: np.ndarray, age_months: np.ndarray, exposure: np.ndarray, month: int) -> np.ndarray:
+        """Month of death of people of ``sex`` aged ``age_months`` in ``month`` with Exp(1)
+        ``exposure``: the first month by whose end the hazard used up reaches the exposure. The
+        same event as a clock worn down month by month, found at once (the hazards do not change
+        with time)."""
+        table = self.cumulative_death
+        out = np.empty(sex.size, dtype=np.int64)
+        for s in range(len(Sex)):
+            sel = np.flatnonzero(sex == s)
+            a = np.minimum(age_months[sel].astype(np.intp), table.shape[1] - 2)
+            reached = np.searchsorted(table[s], table[s, a] + exposure[sel], side="left")
+            out[sel] = month + reached - a - 1
+        return out

@@ -196,7 +196,6 @@ def synthesize(scale: float, demography: dict, rng: np.random.Generator, seed: i
         n,
         key=keys,
         death_clock=exponential(keys, seed, "death_clock"),
-        birth_clock=exponential(keys, seed, "birth_clock"),
         study_months=np.where(is_student, 8 + 12 * rng.integers(0, 4, n), -1),  # graduation each July
         age_months=age_months,
         sex=sex,

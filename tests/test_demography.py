@@ -9,6 +9,7 @@ from model.categories import Sex
 from model.cohort_component import counts_by_month_of_age, project
 from model.model import BaotouModel
 from model.scenario import load
+from model.schedules import MonthlyRates
 
 SEEDS = 12
 OBSERVED_2022 = {"births": 14_900, "deaths": 21_200}  # observed.csv: 1.49万 and 2.12万
@@ -105,3 +106,23 @@ def test_births_follow_the_mothers_household():
     assert (people.age_months[babies] <= 14).all()
     households_with_woman = set(people.household_id[(people.sex == Sex.FEMALE) & (people.age_years() >= 15)])
     assert set(people.household_id[babies]) <= households_with_woman
+
+
+def test_death_month_is_where_a_clock_worn_down_month_by_month_runs_out():
+    rates = MonthlyRates.from_levels(1.0, 75.0, 80.0, 105.0)
+    rng = np.random.default_rng(5)
+    n = 4000
+    sex = rng.integers(0, 2, n).astype(np.int8)
+    age = rng.integers(0, 100 * 12, n).astype(np.int16)
+    exposure = rng.exponential(size=n)
+    found = rates.death_month(sex, age, exposure, 500) - 500
+    clock, a, month = exposure.copy(), age.astype(int), np.full(n, -1)
+    for k in range(12 * 130):  # wear the clocks down, month by month, as people age
+        alive = month < 0
+        clock[alive] -= rates.death[sex[alive], np.minimum(a[alive] // 12, rates.max_age)]
+        month[alive & (clock <= 0)] = k
+        a += 1
+        if (month >= 0).all():
+            break
+    assert np.mean(found == month) > 0.999  # rounding may move a rare case by a month
+    assert np.abs(found - month).max() <= 1

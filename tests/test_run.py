@@ -116,3 +116,13 @@ def test_network_counts_kept_up_to_date_match_a_recount(small_baseline):
     people = model.people
     recount = np.bincount(people.origin[people.alive], minlength=4) * model.weight
     assert np.allclose(model.baotou_network(), recount)
+
+
+def test_candidates_drawn_ahead_on_a_second_thread_are_the_ones_drawn_in_turn(small_baseline, monkeypatch):
+    from model import candidates
+
+    scenario = small_baseline(end="2022-12")
+    ahead, _ = runner.run_seed(scenario, 3)
+    monkeypatch.setattr(candidates.CandidateFeed, "take", lambda feed, month: candidates.generate(feed.model, month))
+    in_turn, _ = runner.run_seed(scenario, 3)
+    pd.testing.assert_frame_equal(ahead, in_turn)
