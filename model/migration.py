@@ -90,7 +90,11 @@ def decide(model: BaotouModel, ch: Choosers, name: str, only_baotou: bool = Fals
         return others.probabilities(v + constant), income
 
     with_measures, income = probs(offer, cut)
-    chosen = choice.draw(with_measures, model.uniform(ch.key, f"{name}_move"), model.uniform(ch.key, f"{name}_where"))
+    u_move = model.uniform(ch.key, f"{name}_move")
+    moving = np.flatnonzero(u_move >= with_measures.stay)
+    u_where = np.zeros(len(ch))  # only movers need the second draw
+    u_where[moving] = model.uniform(ch.key[moving], f"{name}_where")
+    chosen = choice.draw(with_measures, u_move, u_where)
     p_with = with_measures.baotou(ch)
     if parts or cut.any():
         p_without = probs(choice.Offer.empty(len(ch)), np.zeros(len(ch)))[0].baotou(ch)

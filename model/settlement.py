@@ -52,12 +52,13 @@ def home_purchases(model: BaotouModel) -> None:
     def hazard(rows: np.ndarray) -> np.ndarray:
         renting = (people.tenure[rows] != Tenure.OWN) & people.employed[rows] & (people.study_months[rows] < 0)
         heads = people.alive[rows] & (people.role[rows] == Role.HEAD) & renting
-        out = np.zeros(rows.size)
-        if heads.any():
+        out = np.where(heads, beh["home_purchase_rate"] / 12, 0.0)
+        givers = [m for m in model.measures.values() if m.active()]  # incentives end with the measure
+        if givers and heads.any():
             ch = model.choosers_of(rows[heads])
-            incentive = sum((m.purchase_incentive(ch) for m in model.measures.values()), np.zeros(len(ch)))
+            incentive = sum((m.purchase_incentive(ch) for m in givers), np.zeros(len(ch)))
             multiplier = np.minimum(1 + beh["purchase_incentive_elasticity"] * incentive / model.now.home_price, cap)
-            out[heads] = beh["home_purchase_rate"] * multiplier / 12
+            out[heads] *= multiplier
         return out
 
     def bound(rows: np.ndarray) -> np.ndarray:
