@@ -8,8 +8,11 @@ chance hazard / rate, and the next one is drawn at the bound of the day (Lewis a
 Ogata 1981 for bounds that change at each moment). The chance of the event in a month is then
 exactly ``1 - exp(-hazard)``, as with a draw per person per month, but the work follows the few
 candidates, not the whole population. Every draw comes from the person's key, the event's name
-and the month, so switching a measure on does not move anyone else's moments (common random
-numbers) as long as the bound does not depend on the measures.
+and the month, and the bounds do not depend on the measures (they cover the highest hazard any
+measure may set): a policy run and its counterfactual then share every moment and every draw,
+and a measure that raises the hazard only adds events for the same draws, never reshuffles
+them (common random numbers; a bound that rose with the measures would redraw the moments and
+blur the measure's effect with chance).
 """
 
 from __future__ import annotations
