@@ -126,7 +126,7 @@ class Person(mesa.Agent):
         if self.birth_at == UNSCHEDULED:  # the first month: moments start now
             self.birth_rate = m.rates.birth_from[age] * m.fertility_bound
             with np.errstate(divide="ignore"):  # past childbearing the bound is 0: no moments
-                self.birth_at = float(m.month + self.draw(exponential, "birth_first", 0) / self.birth_rate)
+                self.birth_at = float(m.month + self.draw(exponential, "birth_first", m.month) / self.birth_rate)
         born, k = False, 0
         while self.birth_at < m.month + 1:
             if not born:
@@ -314,12 +314,14 @@ class Resident(mesa.Agent):
             self.education = int(Education.SENIOR_SECONDARY)
 
     def decides(self, age: int) -> bool:
-        """Heads and adult children decide on moves (students do not; checked by the caller)."""
+        """Adult heads and adult children decide on moves (students do not; checked by the caller)."""
         m = self.model
-        return self.role == HEAD or (self.role == CHILD and m.adult_child_lo <= age <= m.adult_child_hi)
+        return (self.role == HEAD and age >= m.adult_child_lo) or (
+            self.role == CHILD and m.adult_child_lo <= age <= m.adult_child_hi
+        )
 
     def consider_moving(self, age: int) -> bool:
-        """The consideration hazard (``consider_hazard``) uses up this person's clock; when it runs
+        """The consideration hazard (``consideration.hazard``) uses up this person's clock; when it runs
         out they choose (``decide``). True if they left."""
         m = self.model
         rate = m.consider_by_age[age] * m.kind_multiplier[self.kind]

@@ -1,6 +1,6 @@
 """When residents consider moving: the consideration hazard and its thinning schedule.
 
-Heads and adult children consider a move at a monthly hazard: a Rogers–Castro age schedule
+Adult heads and adult children consider a move at a monthly hazard: a Rogers–Castro age schedule
 times multipliers for kind, owning a home, being past the return age without hukou, being out
 of work, a child about to start school (heads), and duration dependence on months in Baotou.
 
@@ -59,56 +59,61 @@ def hazard_tables(model: BaotouModel) -> dict[str, np.ndarray]:
 
 
 def bound(model: BaotouModel, rows: np.ndarray) -> np.ndarray:
-    """A rate no lower than the person's hazard now or at any later time: the highest
-    multipliers of their kind, and the highest age and duration parts from their present age and
-    months in Baotou on (both only grow)."""
+    """A rate no lower than the person's hazard now or at any later time while they keep their
+    role: the highest multipliers of their kind, and the highest age and duration parts from
+    their present age and months in Baotou on (both only grow)."""
     t = hazard_tables(model)
     people = model.people
     age = np.minimum(people.age_months[rows] // 12, model.rates.max_age)
     months = np.minimum(people.months_in_baotou[rows], t["duration"].size - 1)
     school = max(model.beh["school_age_event_multiplier"], 1.0)
-    return t["age_from"][age] * t["duration_from"][months] * t["circumstance"].max(axis=1)[people.kind[rows]] * school
+    # Spouses, parents and children past the adult-child ages never decide unless they become
+    # head, when their moments are drawn afresh (``thinning.reschedule``).
+    role = people.role[rows]
+    could_decide = (role == Role.HEAD) | (
+        (role == Role.CHILD) & (age <= math.floor(model.beh["adult_child_decider_ages"][1]))
+    )
+    per_kind = t["circumstance"].max(axis=1)[people.kind[rows]]
+    return t["age_from"][age] * t["duration_from"][months] * per_kind * school * could_decide
 
 
-def hazard(model: BaotouModel, rows: np.ndarray, school_starters: np.ndarray) -> np.ndarray:
-    """This month's hazard of considering a move for ``rows`` (0 for those who do not decide).
-
-    ``school_starters``: by household id, a child turns six this year (see ``school_starters``).
-    """
+def hazard(model: BaotouModel, rows: np.ndarray) -> np.ndarray:
+    """This month's hazard of considering a move for ``rows`` (0 for those who do not decide)."""
     people, beh = model.people, model.beh
     t = hazard_tables(model)
     age = np.minimum(people.age_months[rows] // 12, model.rates.max_age)
     role = people.role[rows]
     lo, hi = beh["adult_child_decider_ages"]
-    adult_child = (role == Role.CHILD) & (age >= math.ceil(lo)) & (age <= math.floor(hi))
-    decides = people.alive[rows] & (people.study_months[rows] < 0) & ((role == Role.HEAD) | adult_child)
+    adult = age >= math.ceil(lo)
+    adult_child = (role == Role.CHILD) & adult & (age <= math.floor(hi))
+    # A child left heading a household (their parents died) does not move it on their own.
+    decides = people.alive[rows] & (people.study_months[rows] < 0) & (((role == Role.HEAD) & adult) | adult_child)
     returning = ~people.hukou[rows] & (age > math.floor(beh["return_age"]))
     code = people.tenure[rows] == Tenure.OWN
     code = code * 4 + returning * 2 + people.unemployed[rows]
     rate = t["age"][age] * t["circumstance"][people.kind[rows], code]
     rate *= t["duration"][np.minimum(people.months_in_baotou[rows], t["duration"].size - 1)]
-    starting_school = (role == Role.HEAD) & school_starters[people.household_id[rows]]
+    is_head = role == Role.HEAD
+    starting_school = is_head & np.isin(people.household_id[rows], school_starters(model, rows[is_head]))
     rate *= np.where(starting_school, beh["school_age_event_multiplier"], 1.0)
     return rate * decides
 
 
-def school_starters(model: BaotouModel) -> np.ndarray:
-    """By household id: a member is aged six (72-83 months), about to start school."""
+def school_starters(model: BaotouModel, heads: np.ndarray) -> np.ndarray:
+    """Households of these heads with a member aged six (72-83 months), about to start school."""
     people = model.people
-    out = np.zeros(model.household_capacity(), dtype=bool)
-    out[people.household_id[(people.age_months >= 72) & (people.age_months < 84) & people.alive]] = True
-    return out
+    members = model.members_of(people.household_id[heads])
+    age = people.age_months[members]
+    return np.unique(people.household_id[members[(age >= 72) & (age < 84)]])
 
 
 def considering(model: BaotouModel) -> np.ndarray:
     """Rows of the people who consider moving this month."""
-    starters: list[np.ndarray] = []  # worked out only if someone has a candidate moment
-
-    def this_month(rows: np.ndarray) -> np.ndarray:
-        if not starters:
-            starters.append(school_starters(model))
-        return hazard(model, rows, starters[0])
-
     return thinning.events_this_month(
-        model.people, "consider", model.seed, model.month, this_month, lambda rows: bound(model, rows)
+        model.people,
+        "consider",
+        model.seed,
+        model.month,
+        lambda rows: hazard(model, rows),
+        lambda rows: bound(model, rows),
     )

@@ -136,11 +136,12 @@ def resident_departures(model: BaotouModel) -> None:
     is_head = role[leaving] == Role.HEAD
     heads, alone = leaving[is_head], leaving[~is_head]
     members = model.members_of(people.household_id[heads])
-    dest_by_household = np.full(model.household_capacity(), -1)
-    dest_by_household[people.household_id[heads]] = destination[is_head]
-    on_own = dest_by_household[people.household_id[alone]] < 0  # not already leaving with their head
-    rows = np.concatenate([members, alone[on_own]])
-    model.depart(rows, np.concatenate([dest_by_household[people.household_id[members]], destination[~is_head][on_own]]))
+    # Each member goes where their head goes.
+    order = np.argsort(people.household_id[heads])
+    leaving_households, head_destination = people.household_id[heads][order], destination[is_head][order]
+    with_head = head_destination[np.searchsorted(leaving_households, people.household_id[members])]
+    on_own = ~np.isin(people.household_id[alone], leaving_households)  # not already leaving with their head
+    model.depart(np.concatenate([members, alone[on_own]]), np.concatenate([with_head, destination[~is_head][on_own]]))
 
 
 # ------------------------------------------------------------------------------- arrivals

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import mesa
 import numpy as np
 
-from model import candidates, demography, labour, migration, params, settlement, students
+from model import candidates, demography, labour, migration, params, settlement, students, thinning
 from model import measures as measures_mod
 from model.categories import Kind, Role
 from model.choosers import Choosers, from_people
@@ -179,6 +179,7 @@ class BaotouModel(mesa.Model):
             order = members[np.lexsort((-people.age_months[members], hh))]
             first = order[np.r_[True, people.household_id[order][1:] != people.household_id[order][:-1]]]
             people.role[first] = Role.HEAD
+            thinning.reschedule(people, first, ("consider", "hukou", "purchase"))
         self._changed()
 
     def run(self, on_month: Callable[[], None] | None = None) -> None:

@@ -35,7 +35,8 @@ def hukou_takeup(model: BaotouModel) -> None:
         return np.maximum(np.where(meets_old_rules, beh["hukou_takeup_rate"], 0.0), free) / 12 * heads
 
     def bound(rows: np.ndarray) -> np.ndarray:
-        return np.where(people.hukou[rows], 0.0, ceiling / 12)  # hukou is never given up
+        # Hukou is never given up; only heads decide (a new head's moments are drawn afresh).
+        return np.where(people.hukou[rows] | (people.role[rows] != Role.HEAD), 0.0, ceiling / 12)
 
     settle = thinning.events_this_month(people, "hukou", model.seed, model.month, hazard, bound)
     rows = model.members_of(people.household_id[settle])
@@ -62,7 +63,9 @@ def home_purchases(model: BaotouModel) -> None:
         return out
 
     def bound(rows: np.ndarray) -> np.ndarray:
-        return np.full(rows.size, beh["home_purchase_rate"] * cap / 12)
+        # Owners never go back to renting; only heads buy (a new head's moments are drawn afresh).
+        could_buy = (people.role[rows] == Role.HEAD) & (people.tenure[rows] != Tenure.OWN)
+        return np.where(could_buy, beh["home_purchase_rate"] * cap / 12, 0.0)
 
     bought = thinning.events_this_month(people, "purchase", model.seed, model.month, hazard, bound)
     if bought.size == 0:

@@ -50,7 +50,7 @@ def events_this_month(
     new = due[at[due] == UNSCHEDULED]  # newcomers and newborns: their moments start now
     with np.errstate(divide="ignore"):  # a hazard that is always 0 has no moments (at = inf)
         rate[new] = bound(new)
-        at[new] = month + exponential(people.key[new], seed, f"{name}_first") / rate[new]
+        at[new] = month + exponential(people.key[new], seed, f"{name}_first", month) / rate[new]
         due = due[at[due] < month + 1]
         k = 0
         while due.size:
@@ -63,3 +63,10 @@ def events_this_month(
             due = due[at[due] < month + 1]
             k += 1
     return np.flatnonzero(happened)
+
+
+def reschedule(people: People, rows: np.ndarray, names: tuple[str, ...]) -> None:
+    """Draw these people's moments afresh from next time, for events whose bound may have risen
+    (a spouse or child who becomes head of the household starts deciding for it)."""
+    for name in names:
+        people.column(f"{name}_at")[rows] = UNSCHEDULED
