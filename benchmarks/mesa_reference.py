@@ -278,8 +278,25 @@ class Resident(mesa.Agent):
 
     # ---------------------------------------------------------------- the rules
     def change_job(self) -> None:
-        """``labour.job_turnover``: the employed may lose their job, the unemployed find one."""
+        """``labour.labour_force_by_age`` on birthdays, then ``labour.job_turnover``: the employed
+        may lose their job, the unemployed find one."""
         m = self.model
+        if self.age_months % 12 == 0 and self.age_months > 0 and self.study_months < 0:
+            age = self.age_months // 12
+            now, before = m.employment_rate(age, self.sex, self.hukou), m.employment_rate(age - 1, self.sex, self.hukou)
+            in_force = self.employed or self.unemployed
+            u = self.random.random()
+            if not in_force and now > before and u * (1 - before) < now - before:
+                self.income = m.wage_draw(self.education)
+                self.social_insurance = self.random.random() < m.social_insurance_coverage[self.kind]
+                self.provident_fund = self.random.random() < m.provident_fund_coverage[self.kind]
+                self.employed, self.unemployed = True, False
+                return
+            if in_force and now < before and u * before < before - now:
+                self.employed = self.unemployed = False
+                self.income = 0.0
+                self.social_insurance = self.provident_fund = False
+                return
         if self.employed:
             if self.random.random() < m.p_job_loss:
                 self.employed, self.unemployed, self.income = False, True, 0.0
@@ -474,6 +491,8 @@ class ReferenceModel(mesa.Model):
         self.wage_sigma = float(pop["wage_dispersion"]["value"])
         self.social_insurance_coverage = list(pop["social_insurance_coverage"]["value"])
         self.provident_fund_coverage = list(pop["provident_fund_coverage"]["value"])
+        self.migrant_uplift = pop["migrant_employment_uplift"]["value"]
+        self.migrant_uplift_cap = pop["migrant_employment_uplift"]["cap"]
         self.employment_bands = [
             (list(pop[f"employment_rate_{s}"]["bands"]), list(pop[f"employment_rate_{s}"]["value"]))
             for s in ("male", "female")
@@ -679,10 +698,19 @@ class ReferenceModel(mesa.Model):
         else:
             band = bisect.bisect_right(bands, age) - 1
             chance = rates[band] if band >= 0 else 0.0
-        p.employed = self.random.random() < chance and age >= self.employment_bands[MALE][0][0]
+        of_age = age >= self.employment_bands[MALE][0][0]
+        p.employed = self.random.random() < chance and of_age
+        p.unemployed = came_to_work and of_age and not p.employed  # came to work, found none yet
         p.income = self.wage_draw(p.education) if p.employed else 0.0
         p.social_insurance = p.employed and self.random.random() < self.social_insurance_coverage[p.kind]
         p.provident_fund = p.employed and self.random.random() < self.provident_fund_coverage[p.kind]
+
+    def employment_rate(self, age: int, sex: int, hukou: bool) -> float:
+        """``labour.employment_rate``: share in work by age band and sex, raised without hukou."""
+        bands, rates = self.employment_bands[sex]
+        band = bisect.bisect_right(bands, age) - 1
+        rate = rates[band] if band >= 0 else 0.0
+        return rate if hukou else min(rate * self.migrant_uplift, self.migrant_uplift_cap)
 
     def degree(self, u: float) -> int:
         """``candidates.degree``: a graduate's degree from a uniform draw."""

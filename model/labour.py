@@ -1,4 +1,5 @@
-"""Jobs of people in Baotou: losing a job (a trigger for considering a move) and finding another."""
+"""Jobs of people in Baotou: joining and leaving the labour force with age, losing a job (a
+trigger for considering a move) and finding another."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.special import ndtri
 
+from model.categories import Sex
 from model.choice import EDUCATION_PREMIUM
 from model.conditions import BAOTOU
 from model.population import NEVER
@@ -30,8 +32,87 @@ def next_job_change(model: BaotouModel, keys: np.ndarray, employed: np.ndarray, 
     return (first_month + np.minimum(np.floor(exposure / monthly), NEVER - first_month)).astype(np.int32)
 
 
+def employment_rate(pop: dict, age: np.ndarray, sex: np.ndarray, hukou: np.ndarray | None = None) -> np.ndarray:
+    """Share in work by age band and sex (``population.toml``); with ``hukou``, raised for people
+    without it, who are in Baotou mostly to work (``migrant_employment_uplift``)."""
+    idx = {s: np.searchsorted(pop[f"employment_rate_{s}"]["bands"], age, side="right") - 1 for s in ("male", "female")}
+    rate = {
+        s: np.where(i >= 0, np.asarray(pop[f"employment_rate_{s}"]["value"])[np.maximum(i, 0)], 0.0)
+        for s, i in idx.items()
+    }
+    out = np.where(sex == Sex.MALE, rate["male"], rate["female"])
+    if hukou is not None:
+        uplift = pop["migrant_employment_uplift"]
+        out = np.where(hukou, out, np.minimum(out * uplift["value"], uplift["cap"]))
+    return out
+
+
+def census_unemployment(model: BaotouModel) -> None:
+    """At the census, a share of the people in work are between jobs: the steady state of the
+    job-loss and re-employment hazards. Everyone in the labour force gets the month of their
+    next job loss or job find."""
+    people, beh = model.people, model.beh
+    working = np.flatnonzero(people.employed)
+    share = beh["job_loss_rate"] / (beh["job_loss_rate"] + beh["reemployment_rate"])
+    between = working[model.uniform(people.key[working], "census_unemployed") < share]
+    _lose_jobs(people, between)
+    in_work = np.flatnonzero(people.employed)
+    people.job_change_month[in_work] = next_job_change(
+        model, people.key[in_work], np.ones(in_work.size, bool), model.month
+    )
+    people.job_change_month[between] = next_job_change(
+        model, people.key[between], np.zeros(between.size, bool), model.month
+    )
+
+
+def labour_force_by_age(model: BaotouModel) -> None:
+    """On their birthday people join or leave the labour force, so that each age keeps the share
+    in work of ``employment_rate``: where it rises from the year before, that share of those out
+    of the labour force start a job ((now - before) / (1 - before)); where it falls, that share
+    of those in it retire ((before - now) / before). Students join when they graduate."""
+    people, pop = model.people, model.pop_params
+    rows = np.flatnonzero((people.age_months % 12 == 0) & (people.age_months > 0) & (people.study_months < 0))
+    rows = rows[people.alive[rows]]
+    age, sex, hukou = people.age_months[rows] // 12, people.sex[rows], people.hukou[rows]
+    now, before = employment_rate(pop, age, sex, hukou), employment_rate(pop, age - 1, sex, hukou)
+    in_force = people.employed[rows] | people.unemployed[rows]
+    u = model.uniform(people.key[rows], "labour_force")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        join = ~in_force & (now > before) & (u * (1 - before) < now - before)
+        leave = in_force & (now < before) & (u * before < before - now)
+    _start_jobs(model, rows[join])
+    _lose_jobs(people, rows[leave])
+    people.unemployed[rows[leave]] = False
+    people.job_change_month[rows[leave]] = -1
+
+
+def _lose_jobs(people, rows: np.ndarray) -> None:
+    people.employed[rows] = False
+    people.unemployed[rows] = True
+    people.income[rows] = 0.0
+    people.social_insurance[rows] = False  # contributions stop with the job (continuity breaks)
+    people.provident_fund[rows] = False
+
+
+def _start_jobs(model: BaotouModel, rows: np.ndarray) -> None:
+    """A new job: a wage at today's level for their education, insurance at their kind's
+    coverage, and the month they will lose it."""
+    people, pop = model.people, model.pop_params
+    keys = people.key[rows]
+    sigma = pop["wage_dispersion"]["value"]
+    noise = np.exp(sigma * ndtri(model.uniform(keys, "wage")) - sigma**2 / 2)
+    people.income[rows] = model.now.wage[BAOTOU] * EDUCATION_PREMIUM[people.education[rows]] * noise
+    kind = people.kind[rows]
+    for column in ("social_insurance", "provident_fund"):
+        coverage = np.asarray(pop[f"{column}_coverage"]["value"])[kind]
+        people.column(column)[rows] = model.uniform(keys, column) < coverage
+    people.employed[rows] = True
+    people.unemployed[rows] = False
+    people.job_change_month[rows] = next_job_change(model, keys, np.ones(rows.size, bool), model.month + 1)
+
+
 def job_turnover(model: BaotouModel) -> None:
-    """This month's job losses and job finds (people out of the labour force stay out).
+    """This month's job losses and job finds among the labour force.
 
     Each employed person has a month in which they lose their job, each unemployed person one in
     which they find another (``next_job_change``): a look-up this month, no draw per person.
@@ -39,21 +120,6 @@ def job_turnover(model: BaotouModel) -> None:
     people, month = model.people, model.month
     due = np.flatnonzero((people.job_change_month == month) & people.alive)
     lose, find = due[people.employed[due]], due[people.unemployed[due]]
-    people.employed[lose] = False
-    people.unemployed[lose] = True
-    people.income[lose] = 0.0
-    people.social_insurance[lose] = False  # contributions stop with the job (continuity breaks)
-    people.provident_fund[lose] = False
-    # A new job: a wage at today's level for their education, insurance at their kind's coverage.
-    keys, pop = people.key[find], model.pop_params
-    sigma = pop["wage_dispersion"]["value"]
-    noise = np.exp(sigma * ndtri(model.uniform(keys, "wage")) - sigma**2 / 2)
-    people.income[find] = model.now.wage[BAOTOU] * EDUCATION_PREMIUM[people.education[find]] * noise
-    kind = people.kind[find]
-    for column in ("social_insurance", "provident_fund"):
-        coverage = np.asarray(pop[f"{column}_coverage"]["value"])[kind]
-        people.column(column)[find] = model.uniform(keys, column) < coverage
-    people.employed[find] = True
-    people.unemployed[find] = False
+    _lose_jobs(people, lose)
     people.job_change_month[lose] = next_job_change(model, people.key[lose], np.zeros(lose.size, bool), month + 1)
-    people.job_change_month[find] = next_job_change(model, keys, np.ones(find.size, bool), month + 1)
+    _start_jobs(model, find)

@@ -20,7 +20,6 @@ from model.categories import Area, Education, Kind, Role, Sex, Tenure
 from model.choosers import Choosers
 from model.conditions import BAOTOU
 from model.rng import derive_keys, exponential, salt
-from model.synthesis import _rate_by_band
 
 if TYPE_CHECKING:
     from model.model import BaotouModel
@@ -156,15 +155,6 @@ class Family:
     kids_ages: np.ndarray  # (n, MAX_KIDS), -1 for none
 
 
-def _employment_rate(model: BaotouModel, age: np.ndarray, sex: np.ndarray) -> np.ndarray:
-    pop = model.pop_params
-    return np.where(
-        sex == Sex.MALE,
-        _rate_by_band(pop["employment_rate_male"], age),
-        _rate_by_band(pop["employment_rate_female"], age),
-    )
-
-
 def clocks(model: BaotouModel, keys: np.ndarray) -> dict[str, np.ndarray]:
     """Exp(1) exposure to the death hazard for new agents, from their own keys (their other
     events are scheduled when those first come up)."""
@@ -188,8 +178,10 @@ def work_values(
     """
     pop = model.pop_params
     newcomer = np.clip(choice.JOB_FINDING[BAOTOU] + model.now.job_finding_shift + job_gain, 0, 1)
-    p_job = np.where(working, newcomer, _employment_rate(model, age, sex))
-    employed = (model.uniform(keys, "job") < p_job) & (age >= pop["employment_rate_male"]["bands"][0])
+    p_job = np.where(working, newcomer, labour.employment_rate(pop, age, sex))
+    of_age = age >= pop["employment_rate_male"]["bands"][0]
+    employed = (model.uniform(keys, "job") < p_job) & of_age
+    searching = working & ~employed & of_age  # came to work but found none yet
     sigma = pop["wage_dispersion"]["value"]
     noise = np.exp(sigma * ndtri(model.uniform(keys, "wage")) - sigma**2 / 2)
     income = np.where(employed, model.now.wage[BAOTOU] * choice.EDUCATION_PREMIUM[education] * noise, 0.0)
@@ -199,7 +191,8 @@ def work_values(
     month = model.month + 1  # they start after this month's job turnover
     return {
         "employed": employed,
-        "job_change_month": np.where(employed, labour.next_job_change(model, keys, employed, month), -1),
+        "unemployed": searching,
+        "job_change_month": np.where(employed | searching, labour.next_job_change(model, keys, employed, month), -1),
         "income": income,
         "social_insurance": employed & (model.uniform(keys, "social_insurance") < coverage),
         "provident_fund": employed & (model.uniform(keys, "provident_fund") < pf),

@@ -32,7 +32,8 @@ class BaotouModel(mesa.Model):
     1. conditions: this month's wages, rents and house prices; origins' populations
     2. deaths (each person's death clock)
     3. births, babies joining their mother's household (each woman's birth clock; F1)
-    4. jobs: some of the employed lose their job, some of the unemployed find one; then
+    4. jobs: on their birthday some join or leave the labour force (the employment rate by
+       age); some of the employed lose their job, some of the unemployed find one; then
        graduation (in July): graduates of Baotou's universities stay or leave
     5. student intake (in September)
     6. residents consider moving (their own clocks) and choose; leavers take their household
@@ -74,10 +75,7 @@ class BaotouModel(mesa.Model):
         self.pending = migration.PendingFamilies()
         self.local_enrolment = students.LocalEnrolment(self)
         self.population_start = self.people.n_alive * self.weight
-        working = np.flatnonzero(self.people.employed)
-        self.people.job_change_month[working] = labour.next_job_change(
-            self, self.people.key[working], np.ones(working.size, bool), self.month
-        )
+        labour.census_unemployment(self)
         # Agents in Baotou by origin group, kept up to date as people are born, die, come and go.
         self._by_origin = np.bincount(self.people.origin[self.people.alive], minlength=4).astype(float)
         self.flows = dict.fromkeys(FLOWS, 0)
@@ -108,7 +106,7 @@ class BaotouModel(mesa.Model):
         ]
         if self.migration:
             stages += [
-                ("jobs", lambda: labour.job_turnover(self)),
+                ("jobs", lambda: (labour.labour_force_by_age(self), labour.job_turnover(self))),
                 ("graduation", lambda: students.graduation(self)),
                 ("intake", lambda: students.intake(self)),
                 ("departures", lambda: migration.resident_departures(self)),

@@ -14,8 +14,8 @@ import csv
 import numpy as np
 from scipy.interpolate import PchipInterpolator
 
-from model import params
-from model.categories import Area, Education, Kind, Origin, Role, Sex, Tenure
+from model import labour, params
+from model.categories import Area, Education, Kind, Origin, Role, Tenure
 from model.households import _band_value, form_households
 from model.ipf import integerise, ipf
 from model.population import People
@@ -79,11 +79,6 @@ def joint_table(demography: dict) -> np.ndarray:
     )
 
 
-def _rate_by_band(entry: dict, ages: np.ndarray) -> np.ndarray:
-    idx = np.searchsorted(entry["bands"], ages, side="right") - 1
-    return np.where(idx >= 0, np.asarray(entry["value"])[np.maximum(idx, 0)], 0.0)
-
-
 def _education(age: np.ndarray, is_student: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     entry = params.load("population")["education_by_age"]
     table = np.asarray(entry["value"])
@@ -124,12 +119,7 @@ def synthesize(scale: float, demography: dict, rng: np.random.Generator, seed: i
         is_student[rng.choice(pool, min(want, pool.size), replace=False)] = True
 
     education = _education(age, is_student, rng)
-    rate = np.where(
-        sex == Sex.MALE,
-        _rate_by_band(pop["employment_rate_male"], age),
-        _rate_by_band(pop["employment_rate_female"], age),
-    )
-    rate = np.where(hukou, rate, np.minimum(rate * pop["migrant_employment_uplift"]["value"], 0.97))
+    rate = labour.employment_rate(pop, age, sex, hukou)
     employed = (rng.random(n) < rate) & ~is_student
     wage_mult = np.asarray(pop["wage_by_education"]["value"])[education]
     sigma = pop["wage_dispersion"]["value"]

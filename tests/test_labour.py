@@ -28,3 +28,28 @@ def test_job_change_months_have_the_monthly_hazard_of_the_rates():
         assert months.min() >= 0
         for k in (1, 3, 6, 12, 24):
             assert np.mean(months >= k) == pytest.approx(np.exp(-rate * k / 12), abs=0.004)
+
+
+def test_people_join_and_leave_the_labour_force_with_age():
+    """Young cohorts start work and older ones retire, so the share in work by age holds over
+    fifteen years instead of the census workers ageing into retirement ages still in work."""
+    model = BaotouModel(load("baseline").with_overrides({"run": {"scale": 0.01}}), seed=1)
+
+    def in_work(lo: int, hi: int) -> float:
+        p = model.people
+        age = p.age_months // 12
+        sel = p.alive & (age >= lo) & (age <= hi)
+        return float(p.employed[sel].mean())
+
+    start = {band: in_work(*band) for band in ((25, 34), (35, 44), (65, 74))}
+    model.run()
+    for band, share in start.items():
+        assert abs(in_work(*band) - share) < 0.08, (band, share, in_work(*band))
+
+
+def test_the_census_starts_with_the_steady_state_unemployment():
+    model = BaotouModel(load("baseline").with_overrides({"run": {"scale": 0.01}}), seed=2)
+    p, beh = model.people, model.beh
+    steady = beh["job_loss_rate"] / (beh["job_loss_rate"] + beh["reemployment_rate"])
+    share = p.unemployed.sum() / (p.employed.sum() + p.unemployed.sum())
+    assert share == pytest.approx(steady, abs=0.01)
