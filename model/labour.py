@@ -66,13 +66,22 @@ def census_unemployment(model: BaotouModel) -> None:
 
 
 def labour_force_by_age(model: BaotouModel) -> None:
-    """On their birthday people join or leave the labour force, so that each age keeps the share
-    in work of ``employment_rate``: where it rises from the year before, that share of those out
-    of the labour force start a job ((now - before) / (1 - before)); where it falls, that share
-    of those in it retire ((before - now) / before). Students join when they graduate."""
-    people, pop = model.people, model.pop_params
-    rows = np.flatnonzero((people.age_months % 12 == 0) & (people.age_months > 0) & (people.study_months < 0))
-    rows = rows[people.alive[rows]]
+    """On the birthday that takes them into a new age band, people join or leave the labour
+    force, so that each band keeps the share in work of ``employment_rate``: where it rises from
+    the band before, that share of those out of the labour force start a job
+    ((now - before) / (1 - before)); where it falls, that share of those in it retire
+    ((before - now) / before). Students join when they graduate.
+
+    The rate changes only between bands, so each person carries the month of their next band
+    birthday (``labour_review_month``) instead of everyone being looked at each month.
+    """
+    people, pop, month = model.people, model.pop_params, model.month
+    due = np.flatnonzero(people.labour_review_month <= month)  # also those not scheduled yet (-1)
+    new = due[people.labour_review_month[due] < 0]
+    people.labour_review_month[new] = _next_band_birthday(pop, people.age_months[new], month, this_one=True)
+    rows = due[(people.labour_review_month[due] == month) & people.alive[due]]
+    people.labour_review_month[rows] = _next_band_birthday(pop, people.age_months[rows], month, this_one=False)
+    rows = rows[people.study_months[rows] < 0]
     age, sex, hukou = people.age_months[rows] // 12, people.sex[rows], people.hukou[rows]
     now, before = employment_rate(pop, age, sex, hukou), employment_rate(pop, age - 1, sex, hukou)
     in_force = people.employed[rows] | people.unemployed[rows]
@@ -84,6 +93,15 @@ def labour_force_by_age(model: BaotouModel) -> None:
     _lose_jobs(people, rows[leave])
     people.unemployed[rows[leave]] = False
     people.job_change_month[rows[leave]] = -1
+
+
+def _next_band_birthday(pop: dict, age_months: np.ndarray, month: int, this_one: bool) -> np.ndarray:
+    """Month of the next birthday on which the employment rate's age band changes (NEVER after
+    the last band); ``this_one``: a band birthday this very month counts."""
+    starts = np.union1d(pop["employment_rate_male"]["bands"], pop["employment_rate_female"]["bands"]) * 12
+    at = np.searchsorted(starts, age_months, side="left" if this_one else "right")
+    ahead = starts[np.minimum(at, starts.size - 1)] - age_months
+    return np.where(at < starts.size, month + ahead, NEVER).astype(np.int32)
 
 
 def _lose_jobs(people, rows: np.ndarray) -> None:

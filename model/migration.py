@@ -65,14 +65,19 @@ def _contributions(
     old_rule = ch.hukou | (ch.social_insurance_months >= beh["school_access_months_pre_2022"])
     school = beh["school_access_value"] * b_y * ch.school_children * ~old_rule
     job_ok = ~(ch.in_baotou & ch.employed)  # the employed in Baotou already have a job
+    # School access without one measure: the chance none of the others gives a place, as the
+    # product of those before it and those after it (prefix and suffix products, not M^2 work).
+    no_access = np.array([1 - offer.school_access for offer in parts.values()])
+    ones = np.ones((1, len(ch)))
+    before = np.cumprod(np.vstack([ones, no_access[:-1]]), axis=0)
+    after = np.cumprod(np.vstack([no_access[1:], ones])[::-1], axis=0)[::-1]
     out = {}
-    for mid, offer in parts.items():
-        without = np.maximum(income - offer.money - offer.job_finding * job_ok * wage, floor)
-        no_access_others = np.prod([1 - o.school_access for m, o in parts.items() if m != mid], axis=0)
-        access_without = 1 - no_access_others
-        out[mid] = (
-            b_y * (np.log(income) - np.log(without)) + offer.utility + school * (total.school_access - access_without)
-        )
+    for i, (mid, offer) in enumerate(parts.items()):
+        access_without = 1 - before[i] * after[i]
+        out[mid] = offer.utility + school * (total.school_access - access_without)
+        if offer.money.any() or offer.job_finding.any():  # otherwise income without it is the same
+            without = np.maximum(income - offer.money - offer.job_finding * job_ok * wage, floor)
+            out[mid] += b_y * (np.log(income) - np.log(without))
     return out
 
 

@@ -219,6 +219,11 @@ class BaotouModel(mesa.Model):
     def head_of(self, household_ids: np.ndarray) -> np.ndarray:
         """Row of each household's head (-1 where there is none)."""
         household_ids = np.asarray(household_ids)
+        if household_ids.size > len(self.people) // 64:  # many households: one pass over everyone
+            lookup = np.full(self.household_capacity(), -1, dtype=np.int64)
+            heads = self.head_rows()
+            lookup[self.people.household_id[heads]] = heads
+            return lookup[household_ids]
         rows = self.members_of(household_ids)
         heads = rows[self.people.role[rows] == Role.HEAD]
         if heads.size == 0:

@@ -53,6 +53,9 @@ COLUMNS: dict[str, Column] = {
     "job_change_month": Column(
         np.int32, -1, "month (index) of the next job loss (employed) or job find (unemployed); -1 for neither"
     ),
+    "labour_review_month": Column(
+        np.int32, -1, "month (index) of the next birthday that enters a new employment-rate age band"
+    ),
     # Candidate moments for events drawn by thinning (model/thinning.py): when next, at what rate.
     "birth_at": Column(np.float64, -1.0, "month (with fraction) of the next candidate moment to give birth"),
     "birth_rate": Column(np.float32, 0.0, "rate (per month) at which that moment was drawn"),
@@ -178,6 +181,10 @@ class People:
         household_ids = np.asarray(household_ids)
         if household_ids.size == 0:
             return np.empty(0, dtype=np.int64)
+        if household_ids.size > len(self) // 64:  # many households: one pass over everyone is cheaper
+            wanted = np.zeros(self.next_household_id, dtype=bool)
+            wanted[household_ids] = True
+            return np.flatnonzero(wanted[self.column("household_id")] & self.column("alive"))
         if self._by_household is None or len(self) - self._by_household[0] > max(len(self) // 16, 4096):
             order = np.argsort(self.column("household_id")).astype(np.int64)
             self._by_household = (len(self), order, self.column("household_id")[order])

@@ -34,10 +34,8 @@ class _Allocated(Measure):
     def _end_tenancies(self) -> None:
         """Leases that ran out go back to the market; households that left, or bought a home,
         or moved into another measure's housing, are no longer tenants."""
-        alive = self.model.alive_households()
-        here = alive[self.tenants]
-        heads = self.model.head_of(self.tenants)
-        still = here & (heads >= 0) & (self.model.people.tenure[np.maximum(heads, 0)] == self.tenure)
+        heads = self.model.head_of(self.tenants)  # -1 once the household has left or died out
+        still = (heads >= 0) & (self.model.people.tenure[np.maximum(heads, 0)] == self.tenure)
         over = still & (self.model.month - self.since >= self.months_by_tenant)
         if over.any():
             self.model.set_household_tenure(self.tenants[over], Tenure.RENT)
@@ -47,10 +45,14 @@ class _Allocated(Measure):
             self.since[keep],
             self.months_by_tenant[keep],
         )
-        self.queue = self.queue[alive[self.queue]]
+        if self.active() and self.queue.size:  # the queue matters only while places are given
+            self.queue = self.queue[self.model.alive_households()[self.queue]]
 
     def _enqueue(self, households: np.ndarray) -> None:
-        new = np.setdiff1d(households, np.concatenate([self.queue, self.tenants]), assume_unique=False)
+        listed = np.zeros(self.model.household_capacity(), dtype=bool)
+        listed[self.queue] = True
+        listed[self.tenants] = True
+        new = np.unique(households[~listed[households]])
         self.queue = np.concatenate([self.queue, new])
 
     def _waiting(self) -> np.ndarray:
