@@ -65,6 +65,8 @@ def _contributions(
     old_rule = ch.hukou | (ch.social_insurance_months >= beh["school_access_months_pre_2022"])
     school = beh["school_access_value"] * b_y * ch.school_children * ~old_rule
     job_ok = ~(ch.in_baotou & ch.employed)  # the employed in Baotou already have a job
+    if not parts:
+        return {}
     # School access without one measure: the chance none of the others gives a place, as the
     # product of those before it and those after it (prefix and suffix products, not M^2 work).
     no_access = np.array([1 - offer.school_access for offer in parts.values()])
