@@ -313,14 +313,16 @@ class Resident(mesa.Agent):
         self.study_months = -1
         self.education = m.degree(self.random.random())
         m.flows["graduates"] += 1
+        if self.tenure == DORMITORY:
+            self.tenure = RENT  # graduates leave the dormitory: staying means renting
         where = m.choose(self.chooser(graduate=True))
         if where != BAOTOU:
-            m.depart([self], where)  # alone, even a head (the project's rule)
+            m.depart([self], where)  # alone, even a head: the others get a new head
+            if self.role == HEAD:
+                m.replace_head(self.household)
             return False
         m.flows["graduates_stayed"] += 1
         m.start_work(self, came_to_work=True)
-        if self.tenure == DORMITORY:
-            self.tenure = RENT
         return True
 
     def maybe_enrol(self) -> None:
@@ -627,16 +629,20 @@ class ReferenceModel(mesa.Model):
     def died(self, p: Resident) -> None:
         self.flows["deaths"] += 1
         self.network[p.origin] -= 1
-        members = p.household.members
-        members.remove(p)
-        if p.role == HEAD and members:
-            # The oldest remaining member becomes head at once (the first of equals).
+        p.household.members.remove(p)
+        if p.role == HEAD:
+            self.replace_head(p.household)
+        p.leave()
+
+    def replace_head(self, household: Household) -> None:
+        """``BaotouModel.replace_heads``: the oldest remaining member becomes head at once."""
+        members = household.members
+        if members:
             oldest = members[0]
             for q in members:
                 if q.age_months > oldest.age_months:
                     oldest = q
             oldest.role = HEAD
-        p.leave()
 
     def born(self, mother: Resident) -> None:
         """A baby joins the mother's household with her registration, kind, housing and place."""
@@ -901,6 +907,7 @@ class ReferenceModel(mesa.Model):
         area: int,
         origin: int,
         came_to_work: bool,
+        hukou: bool = False,
     ) -> Resident:
         p = Resident(
             self,
@@ -908,7 +915,7 @@ class ReferenceModel(mesa.Model):
             age_months=age * 12 + int(self.random.random() * 12),
             sex=sex,
             role=role,
-            hukou=False,
+            hukou=hukou,
             kind=kind,
             education=education,
             tenure=tenure,
@@ -919,20 +926,23 @@ class ReferenceModel(mesa.Model):
         self.count_in(p)
         return p
 
-    def _bring_family(self, household: Household, c: Candidate, years: int, tenure: int, area: int) -> int:
-        """Spouse and children join ``household``, ``years`` older than when the head decided."""
+    def _bring_family(
+        self, household: Household, c: Candidate, years: int, tenure: int, area: int, hukou: bool = False
+    ) -> int:
+        """Spouse and children join ``household``, ``years`` older than when the head decided,
+        with the household's housing, place and hukou."""
         beh = self.beh
         n = 0
         if c.couple:
             sex = FEMALE if c.head_sex == MALE else MALE
             gap = beh["spouse_age_gap"] * (1 if sex == MALE else -1)
             age = max(c.age + years + gap, beh["legal_marriage_age"])
-            self._newcomer(household, int(age), sex, c.education, c.kind, SPOUSE, tenure, area, c.origin, False)
+            self._newcomer(household, int(age), sex, c.education, c.kind, SPOUSE, tenure, area, c.origin, False, hukou)
             n += 1
         for kid_age in c.kids:
             sex = MALE if self.random.random() < self.male_share_of_births else FEMALE
             edu = int(Education.PRIMARY_OR_LESS)
-            self._newcomer(household, kid_age + years, sex, edu, c.kind, CHILD, tenure, area, c.origin, False)
+            self._newcomer(household, kid_age + years, sex, edu, c.kind, CHILD, tenure, area, c.origin, False, hukou)
             n += 1
         return n
 
@@ -946,7 +956,7 @@ class ReferenceModel(mesa.Model):
             head = f.head
             if head.here:  # otherwise they stay away
                 years = (self.month - f.decided) // 12
-                joined = self._bring_family(head.household, f.candidate, years, head.tenure, head.area)
+                joined = self._bring_family(head.household, f.candidate, years, head.tenure, head.area, head.hukou)
                 self.flows["families_joined"] += joined
 
     # ------------------------------------------------------------- results

@@ -230,18 +230,21 @@ def arrive(
         model.uniform(ch.key, "dormitory") < beh["dormitory_share_of_migrant_workers"]
     )
     tenure = np.where(dormitory, Tenure.DORMITORY, Tenure.RENT)
-    common = {"hukou": False, "urban": True}
+    common = {"urban": True}
 
     def add(sel: np.ndarray, keys, age, sex, education, kind, role, working, gain) -> np.ndarray:
         if sel.size == 0:
             return np.empty(0, dtype=np.int64)
         months = age * 12 + (model.uniform(keys, "birth_month") * 12).astype(np.int64)
         values = {**work_values(model, keys, age, sex, education, kind, working, gain), **clocks(model, keys)}
-        if not new_households:  # joiners take the household's housing and place
+        if not new_households:
+            # Joiners take the household's housing and place, and its hukou: a spouse and
+            # children may register with a head who holds Baotou hukou.
             head_rows = model.head_of(hh[sel])
-            t, area = people.tenure[head_rows], people.area[head_rows]
+            t, area, hukou = people.tenure[head_rows], people.area[head_rows], people.hukou[head_rows]
         else:
             t, area = tenure[sel], np.where(main[sel], Area.MAIN_URBAN, Area.OUTER)
+            hukou = np.zeros(sel.size, dtype=bool)
         rows = people.add(
             sel.size,
             key=keys,
@@ -254,6 +257,7 @@ def arrive(
             tenure=t,
             area=area,
             origin=ch.origin[sel],
+            hukou=hukou,
             **common,
             **values,
         )

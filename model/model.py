@@ -134,7 +134,7 @@ class BaotouModel(mesa.Model):
         self.flows["deaths"] += died.size
         self._by_origin -= np.bincount(self.people.origin[died], minlength=4)
         self._changed()
-        self._replace_heads(self.people.household_id[died[self.people.role[died] == Role.HEAD]])
+        self.replace_heads(self.people.household_id[died[self.people.role[died] == Role.HEAD]])
 
     def _births(self) -> None:
         multiplier = float(np.prod([m.fertility_multiplier() for m in self.measures.values()]))
@@ -166,8 +166,9 @@ class BaotouModel(mesa.Model):
             self.pyramids["end"] = self.age_sex_counts()
             self.running = False
 
-    def _replace_heads(self, household_ids: np.ndarray) -> None:
-        """Households whose head died get the oldest remaining member as head."""
+    def replace_heads(self, household_ids: np.ndarray) -> None:
+        """Households whose head died (or left alone, as a graduate may) get the oldest remaining
+        member as head."""
         if household_ids.size == 0:
             return
         people = self.people

@@ -92,12 +92,16 @@ def graduation(model: BaotouModel) -> None:
     people.study_months[grads] = -1
     people.education[grads] = degree(model, model.uniform(people.key[grads], "degree"))
     ch = model.choosers_of(grads, graduate=True)
+    # Graduates leave the dormitory: staying means renting.
+    ch.tenure = np.where(ch.tenure == Tenure.DORMITORY, Tenure.RENT, ch.tenure)
     decision = decide(model, ch, "graduate_choice")
     staying = decision.choice < 0
     stay, leave = grads[staying], grads[~staying]
     model.flows["graduates"] += grads.size
     model.flows["graduates_stayed"] += stay.size
     model.depart(leave, decision.choice[~staying])
+    # A graduate who headed a household leaves alone; the others get a new head.
+    model.replace_heads(people.household_id[leave[people.role[leave] == Role.HEAD]])
     if stay.size == 0:
         return
     sub = ch.subset(np.flatnonzero(staying))

@@ -126,3 +126,48 @@ def test_candidates_drawn_ahead_on_a_second_thread_are_the_ones_drawn_in_turn(sm
     monkeypatch.setattr(candidates.CandidateFeed, "take", lambda feed, month: candidates.generate(feed.model, month))
     in_turn, _ = runner.run_seed(scenario, 3)
     pd.testing.assert_frame_equal(ahead, in_turn)
+
+
+def test_every_household_has_one_head(small_baseline):
+    """Heads who die or leave alone (graduates) are replaced at once."""
+    import numpy as np
+
+    from model.categories import Role
+
+    model = BaotouModel(small_baseline(scale=0.005, end="2027-12"), seed=4)
+    model.run()
+    p = model.people
+    alive = p.alive
+    heads = np.bincount(p.household_id[alive & (p.role == Role.HEAD)], minlength=model.household_capacity())
+    households = np.unique(p.household_id[alive])
+    assert (heads[households] == 1).all(), f"{np.count_nonzero(heads[households] != 1)} households without one head"
+
+
+def test_family_members_joining_later_take_the_households_hukou(small_baseline):
+    import numpy as np
+
+    from model import migration
+    from model.categories import Role
+    from model.choosers import outside
+
+    model = BaotouModel(small_baseline(scale=0.005, end="2021-06"), seed=5)
+    model.step()
+    p = model.people
+    heads = np.flatnonzero(p.alive & (p.role == Role.HEAD))[:40]
+    n = heads.size
+    ch = outside(
+        p.key[heads] + np.uint64(1),
+        p.age_months[heads] // 12,
+        p.education[heads],
+        p.kind[heads],
+        np.ones(n, np.int8),
+        np.ones(n, bool),
+        np.full((n, 3), -1),
+    )
+    family = migration.Family(p.sex[heads], np.ones(n, bool), np.full((n, 3), -1))
+    before = len(p)
+    migration.arrive(model, ch, family, np.zeros(n), np.ones(n, bool), household_ids=p.household_id[heads])
+    spouses = np.arange(before, len(p))
+    head_of_spouse = model.head_of(p.household_id[spouses])
+    assert spouses.size == n and p.hukou[head_of_spouse].any() and not p.hukou[head_of_spouse].all()
+    assert (p.hukou[spouses] == p.hukou[head_of_spouse]).all()
