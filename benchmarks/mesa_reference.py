@@ -451,7 +451,9 @@ class ReferenceModel(mesa.Model):
             return
         self.max_age = self.rates.max_age
         self.death_rate = self.rates.death.astype(float).tolist()  # float64, as the project's cumulative table
-        self.fertility_bound = columnar.beh["fertility_multiplier_bound"]
+        # The rate of candidate birth moments, as demography.births sets it (no measure is on).
+        beh, tfr = columnar.beh, 12 * float(self.rates.birth.sum())
+        self.fertility_bound = beh["fertility_multiplier_bound"] * max(1.0, beh["birth_moments_tfr"] / tfr)
         p = columnar.people
         for i in range(len(p)):
             Person(self, int(p.key[i]), int(p.age_months[i]), int(p.sex[i]), int(p.household_id[i]), p.death_clock[i])

@@ -48,13 +48,15 @@ def births(
     month: int,
     fertility_multiplier: float = 1.0,
     multiplier_bound: float = 1.0,
+    tfr_bound: float = 0.0,
 ) -> int:
     """Women give birth at the schedule's hazard (times the measures' ``fertility_multiplier``);
     each baby joins its mother's household.
 
     Drawn by thinning (``model/thinning.py``): candidate moments at the highest hazard a woman
-    can have from her present age on, with the multiplier at ``multiplier_bound``, so only a few
-    women are looked at each month.
+    can have from her present age on, with the multiplier at ``multiplier_bound`` and the TFR at
+    ``tfr_bound`` (or the TFR, if higher), so only a few women are looked at each month and the
+    moments do not move when the TFR or the measures do.
     """
     if fertility_multiplier > multiplier_bound:
         raise ValueError(
@@ -70,7 +72,10 @@ def births(
 
     def bound(rows: np.ndarray) -> np.ndarray:
         age = np.minimum(people.age_months[rows] // 12, rates.max_age)
-        return rates.birth_from[age] * multiplier_bound * (people.sex[rows] == female)
+        return rates.birth_from[age] * level * (people.sex[rows] == female)
+
+    tfr = 12 * float(rates.birth.sum())  # the schedule sums to the TFR over single years of age
+    level = multiplier_bound * max(1.0, tfr_bound / tfr) if tfr > 0 else multiplier_bound
 
     mothers = thinning.events_this_month(people, "birth", seed, month, hazard, bound)
     n = mothers.size

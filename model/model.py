@@ -139,7 +139,13 @@ class BaotouModel(mesa.Model):
     def _births(self) -> None:
         multiplier = float(np.prod([m.fertility_multiplier() for m in self.measures.values()]))
         self.births_this_month = demography.births(
-            self.people, self.rates, self.seed, self.month, multiplier, self.beh["fertility_multiplier_bound"]
+            self.people,
+            self.rates,
+            self.seed,
+            self.month,
+            multiplier,
+            self.beh["fertility_multiplier_bound"],
+            self.beh["birth_moments_tfr"],
         )
         self.flows["births"] += self.births_this_month
         if self.births_this_month:
