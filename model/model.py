@@ -30,13 +30,13 @@ class BaotouModel(mesa.Model):
     ``step()`` runs these stages in this order:
 
     1. conditions: this month's wages, rents and house prices; origins' populations
-    2. deaths (each person's death clock)
-    3. births, babies joining their mother's household (each woman's birth clock; F1)
+    2. deaths (each person's death month, found once)
+    3. births, babies joining their mother's household (drawn by thinning; F1)
     4. jobs: on their birthday some join or leave the labour force (the employment rate by
        age); some of the employed lose their job, some of the unemployed find one; then
        graduation (in July): graduates of Baotou's universities stay or leave
     5. student intake (in September)
-    6. residents consider moving (their own clocks) and choose; leavers take their household
+    6. residents consider moving (drawn by thinning) and choose; leavers take their household
     7. outside candidates choose among destinations; those choosing Baotou arrive, some with
        family; talent offers are accepted or not
     8. families left behind join

@@ -68,7 +68,7 @@ def uniform(keys: np.ndarray, seed: int, name: str, month: int = 0) -> np.ndarra
 
 
 def exponential(keys: np.ndarray, seed: int, name: str, month: int = 0) -> np.ndarray:
-    """Exp(1) clocks for event times, one per key."""
+    """Exp(1) draws for event times, one per key."""
     return (-np.log(uniform(keys, seed, name, month))).astype(np.float32)
 
 

@@ -70,7 +70,7 @@ class MonthlyRates:
     """Monthly hazards indexed by [sex, age in completed years].
 
     An event happens in a month with probability 1 - exp(-hazard): the agent model draws event
-    times (Exp(1) clocks), the cohort-component projection uses the probabilities.
+    times (Exp(1) exposures, thinning), the cohort-component projection uses the probabilities.
     """
 
     death: np.ndarray  # float32 (2, max_age + 1): mu(x) / 12

@@ -96,7 +96,7 @@ def _education(age: np.ndarray, is_student: np.ndarray, rng: np.random.Generator
 def synthesize(scale: float, demography: dict, rng: np.random.Generator, seed: int = 0) -> tuple[People, float]:
     """Build the census-day population at ``scale``; returns it and the persons per agent.
 
-    ``rng`` draws the population; ``seed`` keys each person's own event clocks.
+    ``rng`` draws the population; ``seed`` keys each person's own event draws.
     """
     pop = params.load("population")
     total = int(pop["census_total"]["value"])
