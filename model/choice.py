@@ -21,7 +21,7 @@ import numpy as np
 from scipy.special import expit
 
 from model import params
-from model.categories import Origin
+from model.categories import Education, Origin
 from model.choosers import Choosers
 from model.conditions import BAOTOU, DESTINATIONS, HOME, MonthConditions
 
@@ -156,7 +156,7 @@ class Probabilities:
         return out
 
 
-_N_PROFILES = 2 * 4 * 8 * 2  # in Baotou or not x origin group x education level (< 8) x school-age children
+_N_PROFILES = 2 * len(Origin) * len(Education) * 2  # in Baotou or not x origin x education x school-age children
 
 
 class Alternatives:
@@ -191,7 +191,8 @@ class Alternatives:
     @classmethod
     def of(cls, ch: Choosers, cond: MonthConditions, beh: dict, only_baotou: bool = False) -> Alternatives:
         """The alternatives these choosers face this month (``only_baotou``: Baotou or stay)."""
-        code = ((ch.in_baotou.astype(np.intp) * 4 + ch.origin) * 8 + ch.education) * 2 + ch.school_children
+        code = ch.in_baotou.astype(np.intp) * len(Origin) + ch.origin
+        code = (code * len(Education) + ch.education) * 2 + ch.school_children
         # Choosers with the same code share a profile; any one of them stands for it.
         representative = np.full(_N_PROFILES, -1, dtype=np.intp)
         representative[code] = np.arange(code.size)

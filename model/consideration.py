@@ -52,8 +52,8 @@ def hazard_tables(model: BaotouModel) -> dict[str, np.ndarray]:
             "circumstance": circumstance.reshape(len(Kind), -1),
         }
         # Highest value from each age (months) on, for the bound on future hazards.
-        tables["age_from"] = np.maximum.accumulate(tables["age"][::-1])[::-1]
-        tables["duration_from"] = np.maximum.accumulate(tables["duration"][::-1])[::-1]
+        tables["age_from"] = thinning.highest_from(tables["age"])
+        tables["duration_from"] = thinning.highest_from(tables["duration"])
         model._consider_tables = tables
     return tables
 

@@ -72,15 +72,16 @@ def parameters() -> str:
         "Every number in `model/data/*.toml`, with its unit and its source or assumption.\n",
     ]
     for name in ("demography", "population", "behaviour", "regions"):
-        lines += [
-            f"\n## model/data/{name}.toml\n",
-            "| key | value | unit | source or assumption |",
-            "|---|---|---|---|",
-        ]
-        for key, entry in params.load(name).items():
-            basis = _basis(entry)
-            lines.append(f"| `{key}` | {_cell(entry['value'])} | {_cell(entry['unit'])} | {_cell(basis)} |")
+        lines += [f"\n## model/data/{name}.toml\n", *_sourced_table(params.load(name), "key", "value")]
     return "\n".join(lines) + "\n"
+
+
+def _sourced_table(entries: dict, key: str, value: str) -> list[str]:
+    """A table of data entries with their value, unit and source or assumption."""
+    lines = [f"| {key} | {value} | unit | source or assumption |", "|---|---|---|---|"]
+    for name, entry in entries.items():
+        lines.append(f"| `{name}` | {_cell(entry['value'])} | {_cell(entry['unit'])} | {_cell(_basis(entry))} |")
+    return lines
 
 
 def measures() -> str:
@@ -99,12 +100,8 @@ def measures() -> str:
             f"\n## {mid} `{spec['name']}` ({spec['group']})\n",
             f"{spec['title']}.\n",
             f"Rule (`{cls.__module__}.{cls.__name__}`): {doc}\n",
-            "| parameter | default | unit | source or assumption |",
-            "|---|---|---|---|",
+            *_sourced_table(params.load_measures()[mid]["params"], "parameter", "default"),
         ]
-        for key, entry in params.load_measures()[mid]["params"].items():
-            basis = _basis(entry)
-            lines.append(f"| `{key}` | {_cell(entry['value'])} | {_cell(entry['unit'])} | {_cell(basis)} |")
     return "\n".join(lines) + "\n"
 
 

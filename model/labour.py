@@ -54,14 +54,10 @@ def census_unemployment(model: BaotouModel) -> None:
     people, beh = model.people, model.beh
     working = np.flatnonzero(people.employed)
     share = beh["job_loss_rate"] / (beh["job_loss_rate"] + beh["reemployment_rate"])
-    between = working[model.uniform(people.key[working], "census_unemployed") < share]
-    _lose_jobs(people, between)
-    in_work = np.flatnonzero(people.employed)
-    people.job_change_month[in_work] = next_job_change(
-        model, people.key[in_work], np.ones(in_work.size, bool), model.month
-    )
-    people.job_change_month[between] = next_job_change(
-        model, people.key[between], np.zeros(between.size, bool), model.month
+    _stop_work(people, working[model.uniform(people.key[working], "census_unemployed") < share], searching=True)
+    in_force = np.flatnonzero(people.employed | people.unemployed)
+    people.job_change_month[in_force] = next_job_change(
+        model, people.key[in_force], people.employed[in_force], model.month
     )
 
 
@@ -90,8 +86,7 @@ def labour_force_by_age(model: BaotouModel) -> None:
         join = ~in_force & (now > before) & (u * (1 - before) < now - before)
         leave = in_force & (now < before) & (u * before < before - now)
     _start_jobs(model, rows[join])
-    _lose_jobs(people, rows[leave])
-    people.unemployed[rows[leave]] = False
+    _stop_work(people, rows[leave], searching=False)
     people.job_change_month[rows[leave]] = -1
 
 
@@ -104,9 +99,10 @@ def _next_band_birthday(pop: dict, age_months: np.ndarray, month: int, this_one:
     return np.where(at < starts.size, month + ahead, NEVER).astype(np.int32)
 
 
-def _lose_jobs(people, rows: np.ndarray) -> None:
+def _stop_work(people, rows: np.ndarray, searching: bool) -> None:
+    """Out of work: looking for another job (``searching``) or out of the labour force."""
     people.employed[rows] = False
-    people.unemployed[rows] = True
+    people.unemployed[rows] = searching
     people.income[rows] = 0.0
     people.social_insurance[rows] = False  # contributions stop with the job (continuity breaks)
     people.provident_fund[rows] = False
@@ -138,6 +134,6 @@ def job_turnover(model: BaotouModel) -> None:
     people, month = model.people, model.month
     due = np.flatnonzero((people.job_change_month == month) & people.alive)
     lose, find = due[people.employed[due]], due[people.unemployed[due]]
-    _lose_jobs(people, lose)
+    _stop_work(people, lose, searching=True)
     people.job_change_month[lose] = next_job_change(model, people.key[lose], np.zeros(lose.size, bool), month + 1)
     _start_jobs(model, find)

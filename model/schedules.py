@@ -14,6 +14,7 @@ from scipy.optimize import brentq
 
 from model import params
 from model.categories import Sex
+from model.thinning import highest_from
 
 
 def asfr(tfr: float) -> np.ndarray:
@@ -98,7 +99,7 @@ class MonthlyRates:
     @cached_property
     def birth_from(self) -> np.ndarray:
         """Highest monthly birth hazard from each age on (a bound for thinning)."""
-        return np.maximum.accumulate(self.birth[::-1])[::-1]
+        return highest_from(self.birth)
 
     @cached_property
     def cumulative_death(self) -> np.ndarray:

@@ -30,6 +30,12 @@ if TYPE_CHECKING:
 UNSCHEDULED = -1.0  # candidate moment of people who have none yet: scheduled from their first month
 
 
+def highest_from(table: np.ndarray) -> np.ndarray:
+    """The highest value from each position on: a bound, from a person's age (or duration) on,
+    for a hazard tabulated by age (or duration), which only grows."""
+    return np.maximum.accumulate(table[::-1])[::-1]
+
+
 def events_this_month(
     people: People,
     name: str,
