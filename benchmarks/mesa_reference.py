@@ -11,24 +11,24 @@ same households):
 - ``ReferenceModel(scale, seed, migration=True)``: every stage of the baseline scenario (no
   measure on) with ``[run] migration = true``, ``Resident`` agents (the census people's
   attributes and households; their event clocks are fresh draws). Each person is an agent whose
-  ``step`` applies, in plain Python, the rules of ``model/demography.py`` (deaths, births,
-  ageing), ``model/labour.py`` (jobs lost and found), ``model/students.py`` (graduation with its
-  stay-or-leave choice, local enrolment), ``model/migration.py`` (the consideration hazard of
+  ``step`` applies, in plain Python, the rules of ``model/demography/events.py`` (deaths, births,
+  ageing), ``model/stages/labour.py`` (jobs lost and found), ``model/stages/students.py`` (graduation with its
+  stay-or-leave choice, local enrolment), ``model/stages/migration.py`` (the consideration hazard of
   heads and adult children, the choice of ``decide``, leaving with the household) and
-  ``model/settlement.py`` (hukou, home purchase) to itself. Households are not agents: a
+  ``model/stages/settlement.py`` (hukou, home purchase) to itself. Households are not agents: a
   ``Household`` is a plain list of its members, as in the project, where the head decides for
-  the household. The model does what ``model/model.py`` and ``model/candidates.py`` do outside
+  the household. The model does what ``model/model.py`` and ``model/world/outside.py`` do outside
   the people: this month's conditions, the outside world's pools, outside candidates and talent
   offers (drawn, weighed one by one; only those who come become agents), the student intake from
   outside, families joining later (``PendingFamilies``), head replacement, the same-origin
-  network counts. The nested logit of ``model/choice.py`` is written out per chooser. Draws are
+  network counts. The nested logit of ``model/decisions/choice.py`` is written out per chooser. Draws are
   Mesa's own (``self.random``), not the project's keyed draws: the two agree statistically, not
   draw for draw. What the baseline does not use is left out: measures' offers, deliveries and
   costs, the attribution of effects to measures, and chooser fields only measures read (couple,
   household size, young children, elders, provident-fund months).
 
 Every number comes from the project's parameters (the scenario's ``[behaviour]``, the data
-files, ``model/choice.py``'s tables, the monthly conditions). Differences of order within a
+files, ``model/decisions/choice.py``'s tables, the monthly conditions). Differences of order within a
 month, because agents step one after another instead of stage by stage, are listed at
 ``ReferenceModel._step_migration``.
 
@@ -50,15 +50,17 @@ import mesa
 import numpy as np
 from mesa.agentset import AgentSet
 
-from model import choice, params
+from model import params
+from model.calendar import month_index
 from model.categories import Area, Education, Kind, Origin, Role, Sex, Tenure
-from model.conditions import BAOTOU, DESTINATIONS, HOME
-from model.indicators import FLOWS
-from model.migration import MAX_KIDS
-from model.model import IMAR_DESTINATIONS, BaotouModel
-from model.rng import derive_keys, exponential, salt, uniform
-from model.scenario import Scenario, load, month_index
-from model.synthesis import single_year_shape
+from model.census.synthesis import single_year_shape
+from model.decisions import choice
+from model.draws.keyed import derive_keys, exponential, salt, uniform
+from model.ledger import FLOWS, IMAR_DESTINATIONS
+from model.model import BaotouModel
+from model.people.choosers import MAX_KIDS
+from model.scenario import Scenario, load
+from model.world.conditions import BAOTOU, DESTINATIONS, HOME
 
 # Categories as plain ints: agents compare them every month.
 MALE, FEMALE = int(Sex.MALE), int(Sex.FEMALE)
@@ -85,7 +87,7 @@ def scenario_for(scale: float, migration: bool, months: int | None = None) -> Sc
 # ----------------------------------------------------------------------------- demography only
 
 
-UNSCHEDULED = -1.0  # a candidate birth moment not drawn yet (model/thinning.py)
+UNSCHEDULED = -1.0  # a candidate birth moment not drawn yet (model/draws/thinning.py)
 
 
 class Person(mesa.Agent):
@@ -96,7 +98,7 @@ class Person(mesa.Agent):
     draw) is worn down by the monthly hazard; they die in the month it runs out (the project
     finds that month at once from the cumulative hazard, the same event). Birth: women have
     candidate moments at a rate no lower than their hazard from now on, each kept with chance
-    hazard / rate (thinning), with the project's keyed draws (``model/thinning.py``); this
+    hazard / rate (thinning), with the project's keyed draws (``model/draws/thinning.py``); this
     mirrors the project's draw scheme and must follow it if that changes.
     """
 
@@ -138,7 +140,7 @@ class Person(mesa.Agent):
         return born
 
     def draw(self, kind: Callable, name: str, month: int) -> np.floating:
-        """This person's keyed draw (``model.rng``), as the project makes it."""
+        """This person's keyed draw (``model.draws.keyed``), as the project makes it."""
         return kind(np.array([self.key], dtype=np.uint64), self.model.seed, name, month)[0]
 
 
@@ -156,7 +158,7 @@ class Household:
 
 @dataclass(slots=True)
 class Chooser:
-    """What the destination choice looks at (``model/choosers.py``; the baseline uses no more)."""
+    """What the destination choice looks at (``model/people/choosers.py``; the baseline uses no more)."""
 
     in_baotou: bool
     origin: int
@@ -445,7 +447,7 @@ class ReferenceModel(mesa.Model):
         self.rates, self.seed, self.month, self.weight = columnar.rates, seed, columnar.month, columnar.weight
         self.migration = migration
         if migration:
-            if columnar.measures:
+            if columnar.package:
                 raise ValueError("the reference covers the baseline only: no measure may be on")
             self._set_up_migration(columnar)
             return

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from model.compare import effects_for_seed, summarise
-from model.runner import run_seed
+from model.runs.compare import effects_for_seed, summarise
+from model.runs.runner import run_seed
 from model.scenario import Scenario, load
 
 
@@ -112,7 +112,7 @@ def experiment(file: str, out: Path | None = None, executor: str = "processes", 
 
     from model.experiments import run_experiment
     from model.experiments.spec import load_experiment, validate
-    from model.results import RESULTS_DIR
+    from model.runs.results import RESULTS_DIR
 
     exp = load_experiment(file)
     known = {f.name for f in fields(exp)} - {"path", "name"}

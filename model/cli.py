@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from model.results import RESULTS_DIR
+from model.runs.results import RESULTS_DIR
 from model.scenario import ScenarioError, load
 
 
@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
             f"-> {CALIBRATED_FILE}"
         )
     if args.command == "compare":
-        from model.compare import compare, format_effects
+        from model.runs.compare import compare, format_effects
 
         overrides = {"run": {"seeds": args.seeds, "seed": args.seed, "scale": args.scale}, "period": {"end": args.end}}
         try:
@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{scenario['run']['scale']} in {time.perf_counter() - began:.1f} s -> {run_dir}"
         )
     if args.command == "run":
-        from model.runner import format_summary, run_scenario  # heavy imports only when running
+        from model.runs.runner import format_summary, run_scenario  # heavy imports only when running
 
         try:
             scenario = load(args.scenario).with_overrides(
@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         began = time.perf_counter()
         run_dir = run_scenario(scenario, args.out, progress=not args.quiet)
-        from model.results import read_indicators
+        from model.runs.results import read_indicators
 
         print(format_summary(read_indicators(run_dir)))
         print(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from model import params
 from model.indicators import INDICATORS
-from model.population import COLUMNS
+from model.people.store import COLUMNS
 from model.scenario import measure_specs, schema
 
 DOCS_DIR = Path(__file__).resolve().parent.parent / "docs"
@@ -45,7 +45,7 @@ def outputs() -> str:
         "| `population_start` | persons | population at the first simulated month (the census at scale 1) |",
     ]
     lines += [f"| `{name}` | {ind.unit} | {_cell(ind.meaning)} |" for name, ind in INDICATORS.items()]
-    from model.compare import EFFECTS
+    from model.runs.compare import EFFECTS
 
     lines += [
         "\n## Effects written by `compare`\n",
@@ -71,7 +71,7 @@ def parameters() -> str:
         HEADER + "# Input parameters\n",
         "Every number in `model/data/*.toml`, with its unit and its source or assumption.\n",
     ]
-    for name in ("demography", "population", "behaviour", "regions"):
+    for name in ("demography", "population", "behaviour", "regions", "policy"):
         lines += [f"\n## model/data/{name}.toml\n", *_sourced_table(params.load(name), "key", "value")]
     return "\n".join(lines) + "\n"
 

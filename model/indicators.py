@@ -9,17 +9,29 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
-from model.categories import Kind, Sex, Tenure
+from model.categories import Sex, Tenure
+from model.ledger import KINDS, Ledger
+from model.measures import MEASURE_CLASSES
+from model.measures.package import Package
+from model.people import households
+from model.people.store import People
 from model.scenario import measure_specs
+from model.world.outside import OutsideWorld
 
-if TYPE_CHECKING:
-    from model.model import BaotouModel
 
-KINDS = [k.name.lower() for k in Kind]
+class BaotouModel(Protocol):
+    """What the indicators read of the model's state at the end of a year."""
+
+    people: People
+    ledger: Ledger
+    package: Package
+    world: OutsideWorld
+    weight: float
+    month: int
 
 
 @dataclass(frozen=True)
@@ -42,7 +54,7 @@ def _age_share(lo: int, hi: int) -> Callable[[BaotouModel], float]:
 
 
 def _flow(name: str) -> Callable[[BaotouModel], float]:
-    return lambda model: model.flows[name] * model.weight
+    return lambda model: model.ledger.flows[name] * model.weight
 
 
 def _sex_ratio(model: BaotouModel) -> float:
@@ -52,16 +64,20 @@ def _sex_ratio(model: BaotouModel) -> float:
 
 
 def _cost(mid: str) -> Callable[[BaotouModel], float]:
-    return lambda model: model.measures[mid].spent if mid in model.measures else 0.0
+    return lambda model: model.package[mid].spent if mid in model.package else 0.0
 
 
 def _attributed(mid: str) -> Callable[[BaotouModel], float]:
-    return lambda model: model.measures[mid].attributed if mid in model.measures else 0.0
+    return lambda model: model.package[mid].attributed if mid in model.package else 0.0
+
+
+def _reported(mid: str, name: str) -> Callable[[BaotouModel], float]:
+    return lambda model: model.package[mid].report()[name] if mid in model.package else 0.0
 
 
 def _tenure_households(tenure: Tenure) -> Callable[[BaotouModel], float]:
     def compute(model: BaotouModel) -> float:
-        heads = model.head_rows()
+        heads = households.head_rows(model.people)
         return np.count_nonzero(model.people.tenure[heads] == tenure) * model.weight
 
     return compute
@@ -74,24 +90,8 @@ def _unemployment(model: BaotouModel) -> float:
 
 
 def _imar(model: BaotouModel) -> float:
-    return model.world.pool[0] - model.world.exchange[0] + model.people.n_alive * model.weight
+    return model.world.pool_at(model.month)[0] - model.ledger.exchange[0] + model.people.n_alive * model.weight
 
-
-FLOWS = (
-    "births",
-    "deaths",
-    "in_migration",
-    "out_migration",
-    "months",
-    "candidates",
-    "graduates",
-    "graduates_stayed",
-    "hukou_settlements",
-    "home_purchases",
-    "families_joined",
-    *(f"in_migration_{k}" for k in KINDS),
-    *(f"out_migration_{k}" for k in KINDS),
-)
 
 INDICATORS: dict[str, Indicator] = {
     "population": Indicator(
@@ -104,7 +104,7 @@ INDICATORS: dict[str, Indicator] = {
     "net_migration": Indicator(
         "persons",
         "in_migration - out_migration",
-        lambda m: (m.flows["in_migration"] - m.flows["out_migration"]) * m.weight,
+        lambda m: (m.ledger.flows["in_migration"] - m.ledger.flows["out_migration"]) * m.weight,
     ),
     **{
         f"in_migration_{k}": Indicator(
@@ -145,7 +145,7 @@ INDICATORS: dict[str, Indicator] = {
     "graduate_retention": Indicator(
         "percent",
         "graduates_stayed / graduates",
-        lambda m: 100.0 * m.flows["graduates_stayed"] / max(m.flows["graduates"], 1),
+        lambda m: 100.0 * m.ledger.flows["graduates_stayed"] / max(m.ledger.flows["graduates"], 1),
     ),
     "hukou_settlements": Indicator("persons", "people who took Baotou hukou", _flow("hukou_settlements")),
     "home_purchases": Indicator("households", "households that bought a first home", _flow("home_purchases")),
@@ -160,9 +160,7 @@ INDICATORS: dict[str, Indicator] = {
         f"cost_{mid}": Indicator("yuan", f"fiscal cost of {mid} ({spec['name']}) in the year", _cost(mid))
         for mid, spec in measure_specs().items()
     },
-    "cost_total": Indicator(
-        "yuan", "fiscal cost of all measures in the year", lambda m: sum(x.spent for x in m.measures.values())
-    ),
+    "cost_total": Indicator("yuan", "fiscal cost of all measures in the year", lambda m: m.package.cost()),
     **{
         f"attributed_{mid}": Indicator(
             "persons",
@@ -172,10 +170,10 @@ INDICATORS: dict[str, Indicator] = {
         )
         for mid in measure_specs()
     },
-    "loans_H3": Indicator(
-        "yuan",
-        "provident-fund loans made under H3 (members' savings, not public spending)",
-        lambda m: m.measures["H3"].loans if "H3" in m.measures else 0.0,
-    ),
-    "months": Indicator("months", "months of the year that were simulated", lambda m: m.flows["months"]),
+    **{
+        name: Indicator(unit, meaning, _reported(mid, name))
+        for mid, cls in MEASURE_CLASSES.items()
+        for name, (unit, meaning) in cls.reports.items()
+    },
+    "months": Indicator("months", "months of the year that were simulated", lambda m: m.ledger.flows["months"]),
 }

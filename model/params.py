@@ -68,3 +68,18 @@ def load_measures() -> dict[str, dict[str, Any]]:
                 raise ParameterFileError(f"{where} needs a 'source' or an 'assumption'")
         out[mid] = {**{k: table[k] for k in MEASURE_METADATA}, "params": entries}
     return out
+
+
+# The committed estimates of ``python -m model calibrate`` (model/calibration/), which scenarios
+# take as the defaults of the parameters estimated.
+CALIBRATED_FILE = Path(__file__).parent / "calibration" / "calibrated.toml"
+
+
+@cache
+def calibrated_defaults() -> dict[tuple[str, str], float]:
+    """(section, key) -> estimated value, from calibrated.toml (empty if there is none)."""
+    if not CALIBRATED_FILE.exists():
+        return {}
+    with CALIBRATED_FILE.open("rb") as fh:
+        data = tomllib.load(fh)
+    return {(s, k): float(v) for s, keys in data.get("defaults", {}).items() for k, v in keys.items()}

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from model import params
-from model.calibration import calibrated_defaults
+from model.calendar import CENSUS_MONTH, month_index
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -141,14 +141,19 @@ def schema() -> dict[str, dict[str, Key]]:
             "start": Key(
                 str,
                 "the package takes effect (measures take new beneficiaries from this day)",
-                "2022-10-27",
+                params.value("policy", "in_force_from"),
                 kind="date",
             ),
-            "end": Key(str, "the package's last day (as issued: valid one year)", "2023-10-26", kind="date"),
+            "end": Key(
+                str,
+                "the package's last day (as issued: valid one year)",
+                params.value("policy", "valid_until"),
+                kind="date",
+            ),
         },
     }
     # Estimates from the committed calibration replace the priors as defaults.
-    for (section, key), value in calibrated_defaults().items():
+    for (section, key), value in params.calibrated_defaults().items():
         if key not in out.get(section, {}):
             raise ScenarioError(
                 f"model/calibration/calibrated.toml: key 'defaults.{section}.{key}' is not a scenario "
@@ -157,21 +162,6 @@ def schema() -> dict[str, dict[str, Key]]:
         spec = out[section][key]
         out[section][key] = Key(spec.type, spec.meaning + " (calibrated)", value, spec.minimum, spec.maximum, spec.unit)
     return out
-
-
-CENSUS_MONTH = params.value("population", "census_date")
-
-
-def month_index(text: str) -> int:
-    """Months since year 0 for a 'YYYY-MM' (or 'YYYY-MM-DD') string."""
-    year, month = int(text[:4]), int(text[5:7])
-    return year * 12 + month - 1
-
-
-def first_full_month(date: str) -> int:
-    """The month index of the first month that starts on or after ``date``."""
-    d = dt.date.fromisoformat(date)
-    return month_index(date) + (0 if d.day == 1 else 1)
 
 
 @dataclass

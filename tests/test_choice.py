@@ -3,9 +3,10 @@
 import numpy as np
 import pytest
 
-from model import choice
-from model.choosers import outside
+from model.decisions import choice
 from model.model import BaotouModel
+from model.people import households
+from model.people.choosers import Choosers, outside
 from model.scenario import load
 
 
@@ -60,9 +61,9 @@ def test_profiles_give_the_same_probabilities_as_working_out_every_chooser():
     """Grouping choosers by profile loses nothing: every destination but Baotou depends on the
     chooser only through the profile. Checked on real residents and outside candidates."""
     model = BaotouModel(load("policy_2022").with_overrides({"run": {"scale": 0.002}}), seed=0)
-    model.now = model.conditions.at(model.month + 30)  # while the package is on
+    now = model.conditions.at(model.month + 30)  # while the package is on
     rng = np.random.default_rng(1)
-    residents = model.choosers_of(rng.choice(model.head_rows(), 800, replace=False))
+    residents = Choosers.of(model.people, rng.choice(households.head_rows(model.people), 800, replace=False))
     n = 800
     age = rng.integers(18, 60, n)
     kids = np.where(rng.random((n, 3)) < 0.4, rng.integers(0, 16, (n, 3)), -1)
@@ -75,14 +76,14 @@ def test_profiles_give_the_same_probabilities_as_working_out_every_chooser():
         rng.random(n) < 0.5,
         kids,
     )
-    network = model.baotou_network()
+    network = model.ledger.network()
     for ch in (residents, candidates):
         offer = choice.Offer.empty(len(ch))
         offer.money[:] = rng.random(len(ch)) * 5000
         offer.school_access[:] = rng.random(len(ch))
-        v_baotou, _ = choice.baotou_utility(ch, model.now, model.beh, offer, network, np.zeros(len(ch)))
-        p = choice.Alternatives.of(ch, model.now, model.beh).probabilities(v_baotou)
-        v, movable = choice.profile_utilities(ch, model.now, model.beh)  # one row per chooser
+        v_baotou, _ = choice.baotou_utility(ch, now, model.beh, offer, network, np.zeros(len(ch)))
+        p = choice.Alternatives.of(ch, now, model.beh).probabilities(v_baotou)
+        v, movable = choice.profile_utilities(ch, now, model.beh)  # one row per chooser
         v[:, choice.BAOTOU] = v_baotou
         movable[:, choice.BAOTOU] = ~ch.in_baotou
         lam = model.beh["nest_lambda"]

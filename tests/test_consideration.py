@@ -2,8 +2,9 @@
 
 import numpy as np
 
-from model import consideration
+from model.decisions import consideration
 from model.model import BaotouModel
+from model.people import households
 from model.scenario import load
 
 
@@ -13,12 +14,13 @@ def test_thinning_gives_the_chance_the_hazard_implies():
     model = BaotouModel(load("baseline").with_overrides({"run": {"scale": 0.01}}), seed=0)
     model.step()
     rows = np.arange(len(model.people))
-    chance = 1 - np.exp(-consideration.hazard(model, rows))
+    beh, tables = model.beh, model.consider_tables
+    chance = 1 - np.exp(-consideration.hazard(model.people, rows, beh, tables))
     counts = np.zeros(rows.size)
     start, months = model.month, 400
     for i in range(months):
         model.month = start + i
-        counts[consideration.considering(model)] += 1
+        counts[consideration.considering(model.people, model._context(), tables)] += 1
     order = np.argsort(chance)
     for band in np.array_split(order[chance[order] > 0], 4):
         expected = months * chance[band].sum()
@@ -31,13 +33,14 @@ def test_the_rate_of_candidate_moments_bounds_the_hazard_now_and_later():
     model.step()
     rows = np.arange(len(model.people))
     ids, role = model.people.person_id.copy(), model.people.role.copy()
-    rate = consideration.bound(model, rows)
-    assert (consideration.hazard(model, rows) <= rate).all()
+    beh, tables = model.beh, model.consider_tables
+    rate = consideration.bound(model.people, rows, beh, tables)
+    assert (consideration.hazard(model.people, rows, beh, tables) <= rate).all()
     for _ in range(36):  # three years on: older, longer in Baotou, jobs lost and found
         model.step()
-        later = model.rows_of_ids(ids)
+        later = households.rows_of_ids(model.people, ids)
         # A new head's moments are drawn afresh (thinning.reschedule), so only the others count.
         here = later >= 0
         here[here] = model.people.role[later[here]] == role[here]
-        h = consideration.hazard(model, later[here])
+        h = consideration.hazard(model.people, later[here], beh, tables)
         assert (h <= rate[here]).all()

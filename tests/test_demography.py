@@ -6,10 +6,10 @@ import pytest
 
 from model import params
 from model.categories import Sex
-from model.cohort_component import counts_by_month_of_age, project
+from model.demography.cohort_component import counts_by_month_of_age, project
+from model.demography.schedules import MonthlyRates
 from model.model import BaotouModel
 from model.scenario import load
-from model.schedules import MonthlyRates
 
 SEEDS = 12
 OBSERVED_2022 = {"births": 14_900, "deaths": 21_200}  # observed.csv: 1.49万 and 2.12万

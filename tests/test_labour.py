@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from model import labour
 from model.model import BaotouModel
 from model.scenario import load
+from model.stages import labour
 
 
 def test_unemployment_settles_near_its_steady_state():
@@ -24,7 +24,7 @@ def test_job_change_months_have_the_monthly_hazard_of_the_rates():
     model = BaotouModel(load("baseline").with_overrides({"run": {"scale": 0.001}}), seed=0)
     keys = np.arange(200_000, dtype=np.uint64)
     for employed, rate in ((True, model.beh["job_loss_rate"]), (False, model.beh["reemployment_rate"])):
-        months = labour.next_job_change(model, keys, np.full(keys.size, employed), 300) - 300
+        months = labour.next_job_change(model.context, keys, np.full(keys.size, employed), 300) - 300
         assert months.min() >= 0
         for k in (1, 3, 6, 12, 24):
             assert np.mean(months >= k) == pytest.approx(np.exp(-rate * k / 12), abs=0.004)

@@ -7,6 +7,7 @@ import pytest
 
 from model.categories import Kind, Tenure
 from model.measures import MEASURE_CLASSES, groups
+from model.measures.base import Cost
 from model.model import BaotouModel
 from model.scenario import load, measure_specs
 
@@ -23,18 +24,6 @@ CASE = {
     "policy": {"start": "2021-01-01", "end": "2024-12-31"},
 }
 
-# Kinds a measure cannot reach: T1, T2, T5 act only on talent; H4 and E4 only on graduates (local
-# graduates keep their household's kind, resident, so that kind may move) and talent (H4); F1
-# changes no decision (it acts on fertility), though its extra babies leave with their families.
-UNTOUCHED = {
-    "T1": {"resident", "migrant_worker", "graduate"},
-    "T2": {"resident", "migrant_worker", "graduate"},
-    "T5": {"resident", "migrant_worker", "graduate"},
-    "H4": {"migrant_worker"},
-    "E4": {"migrant_worker", "talent"},
-    "F1": set(KINDS),
-}
-NOT_IN_CHOICE = {"F1", "S1", "T2"}  # act through fertility, insurance or the number of offers
 # Enough extra posts to fill some at this scale; a waiver large enough that its (small, real)
 # effect on purchases shows at this scale instead of depending on a few draws.
 MORE = {"T2": {"extra_offers": 5000.0}, "H2": {"fee_waiver": 100_000.0}}
@@ -57,46 +46,41 @@ def _net(totals, kind):
 
 @pytest.mark.parametrize("mid", list(measure_specs()))
 def test_measure_alone_moves_its_group_and_no_other(baseline, mid):
+    """What each class declares about itself (``reaches``, ``in_choice``, ``raises``, ``cost``)
+    holds when it is switched on alone."""
+    cls = MEASURE_CLASSES[mid]
     base_model, base = baseline
     model, alone = _run(
         load("baseline").with_overrides({**CASE, "measures": {mid: {"enabled": True, **MORE.get(mid, {})}}})
     )
-    for kind in UNTOUCHED.get(mid, set()):
-        if mid == "F1":
-            # F1 changes no decision, but its extra babies leave with their families.
-            assert alone[f"in_migration_{kind}"] == base[f"in_migration_{kind}"], f"F1 changed who came ({kind})"
-            assert alone[f"out_migration_{kind}"] >= base[f"out_migration_{kind}"], f"F1 changed who left ({kind})"
+    for kind in set(Kind) - cls.reaches:
+        name = kind.name.lower()
+        if cls.in_choice or cls.reaches:
+            assert _net(alone, name) == _net(base, name), f"{mid} changed the moves of {name}"
         else:
-            assert _net(alone, kind) == _net(base, kind), f"{mid} changed the moves of {kind}"
-    if mid not in NOT_IN_CHOICE:
+            # A measure that changes no decision changes nobody's arrival; people it adds (F1's
+            # babies) may leave with their families.
+            assert alone[f"in_migration_{name}"] == base[f"in_migration_{name}"], f"{mid} changed who came ({name})"
+            assert alone[f"out_migration_{name}"] >= base[f"out_migration_{name}"], f"{mid} changed who left ({name})"
+    if cls.in_choice:
         assert alone[f"attributed_{mid}"] > 0, f"{mid} made nobody more likely to live in Baotou"
         assert sum(_net(alone, k) for k in KINDS) >= sum(_net(base, k) for k in KINDS)
-    if mid == "F1":
-        assert alone.births > base.births
-    if mid == "K1":
-        assert alone.hukou_settlements > base.hukou_settlements
-    if mid == "T2":
-        assert alone.in_migration_talent > base.in_migration_talent
-    if mid == "S1":
+    for indicator in cls.raises:
+        assert alone[indicator] > base[indicator], f"{mid} did not raise {indicator}"
+    if mid == "S1":  # its effect is on who is insured, which no indicator counts
 
         def insured(m):
             p = m.people
             return np.count_nonzero(p.alive & ~p.hukou & p.employed & p.social_insurance)
 
         assert insured(model) > insured(base_model)
-    if mid in ("H2", "H3"):
-        assert alone.home_purchases > base.home_purchases
     # Every measure but those the city does not pay for books a cost while in force.
-    free = {"H3", "S1", "S3", "K1", "C3"}
-    assert (alone[f"cost_{mid}"] > 0) == (mid not in free), f"{mid} cost {alone[f'cost_{mid}']}"
-
-
-# Measures that pay per beneficiary (not a fixed programme budget), whose beneficiaries the case
-# below removes: everyone holds hukou and owns a home, nobody is talent, nobody moves.
-PER_BENEFICIARY = ["H1", "H2", "H3", "H4", "E1", "E2", "S2", "T1", "T2", "T3", "T5", "J1", "J2"]
+    assert (alone[f"cost_{mid}"] > 0) == (cls.cost is not Cost.NONE), f"{mid} cost {alone[f'cost_{mid}']}"
 
 
 def test_measures_with_no_eligible_people_cost_nothing():
+    """Measures that pay per newcomer cost nothing when everyone holds hukou and owns a home,
+    nobody is talent and nobody moves; programme budgets are spent regardless."""
     scenario = load("policy_2022_renewed").with_overrides(
         {"run": {"scale": 0.005, "migration": False}, "period": {"end": "2024-12"}}
     )
@@ -108,9 +92,11 @@ def test_measures_with_no_eligible_people_cost_nothing():
     people.study_months[:] = -1
     model.run()
     totals = model.datacollector.get_model_vars_dataframe().sum()
-    for mid in PER_BENEFICIARY:
-        assert totals[f"cost_{mid}"] == 0, mid
-    assert totals.cost_F3 > 0  # a programme budget is spent regardless
+    for mid, cls in MEASURE_CLASSES.items():
+        if cls.cost in (Cost.PER_NEWCOMER, Cost.NONE):
+            assert totals[f"cost_{mid}"] == 0, mid
+        if cls.cost is Cost.BUDGET:
+            assert totals[f"cost_{mid}"] > 0, mid
 
 
 def test_every_measure_has_a_class_a_group_and_a_docstring_naming_it():

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from model import migration
-from model.choosers import outside
+from model.decisions.decide import decide
 from model.model import BaotouModel
+from model.people.choosers import Choosers, outside
 from model.scenario import load
 
 SPEC = importlib.util.spec_from_file_location(
@@ -43,16 +43,17 @@ def test_reference_and_columnar_model_agree():
 
 
 def test_reference_choice_gives_the_projects_probabilities():
-    """The nested logit written out per chooser in plain Python equals ``migration.decide``'s,
+    """The nested logit written out per chooser in plain Python equals ``decide``'s,
     for people elsewhere (candidates, talent offers) and residents (and graduates)."""
     scale, seed = 0.002, 5
     col = BaotouModel(mesa_reference.scenario_for(scale, True), seed=seed)
     ref = mesa_reference.ReferenceModel(scale, seed, migration=True)
     for _ in range(14):  # into 2022: wages and rents have moved, people have come and gone
         col.step()
-    col.now = col.conditions.at(col.month)
+    month = col._context()
     ref.observe(col.month)
-    ref.network = (col.baotou_network() / col.weight).tolist()  # the same same-origin counts
+    network = col.ledger.network()
+    ref.network = (network / col.weight).tolist()  # the same same-origin counts
 
     rng = np.random.default_rng(0)
     n = 500
@@ -62,7 +63,7 @@ def test_reference_choice_gives_the_projects_probabilities():
     ch = outside(np.arange(n, dtype=np.uint64), age, education, kind, origin, rng.random(n) < 0.5, kids)
     talent = {"only_baotou": True, "constant": col.beh["talent_accept_constant"]}
     for options in ({}, talent):
-        expected = migration.decide(col, ch, "test", **options).p_baotou
+        expected = decide(ch, "test", month, col.package, col.people, network, **options).p_baotou
         got = [
             ref.probabilities(
                 mesa_reference.Chooser(False, int(origin[i]), int(education[i]), bool(ch.kids_6_15[i])), **options
@@ -73,8 +74,8 @@ def test_reference_choice_gives_the_projects_probabilities():
 
     rows = np.flatnonzero(col.people.alive)
     for graduate in (False, True):
-        ch = col.choosers_of(rows, graduate=graduate)
-        expected = migration.decide(col, ch, "test").p_baotou  # P(staying)
+        ch = Choosers.of(col.people, rows, graduate=graduate)
+        expected = decide(ch, "test", month, col.package, col.people, network).p_baotou  # P(staying)
         got = [
             ref.probabilities(
                 mesa_reference.Chooser(

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from model.categories import Kind, Sex
-from model.population import COLUMNS, People
+from model.people.store import COLUMNS, People
 
 
 def test_add_fills_defaults_and_gives_new_ids():

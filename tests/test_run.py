@@ -7,11 +7,11 @@ import weakref
 import pandas as pd
 import pytest
 
-from model import runner
 from model.cli import main
 from model.indicators import INDICATORS
 from model.model import BaotouModel
-from model.results import INDICATOR_COLUMNS
+from model.runs import runner
+from model.runs.results import INDICATOR_COLUMNS
 
 
 def _wide(indicators: pd.DataFrame) -> pd.DataFrame:
@@ -115,15 +115,15 @@ def test_network_counts_kept_up_to_date_match_a_recount(small_baseline):
     model.run()
     people = model.people
     recount = np.bincount(people.origin[people.alive], minlength=4) * model.weight
-    assert np.allclose(model.baotou_network(), recount)
+    assert np.allclose(model.ledger.network(), recount)
 
 
 def test_candidates_drawn_ahead_on_a_second_thread_are_the_ones_drawn_in_turn(small_baseline, monkeypatch):
-    from model import candidates
+    from model.world import outside as candidates
 
     scenario = small_baseline(end="2022-12")
     ahead, _ = runner.run_seed(scenario, 3)
-    monkeypatch.setattr(candidates.CandidateFeed, "take", lambda feed, month: candidates.generate(feed.model, month))
+    monkeypatch.setattr(candidates.CandidateFeed, "take", lambda feed, month: candidates.generate(feed.draw, month))
     in_turn, _ = runner.run_seed(scenario, 3)
     pd.testing.assert_frame_equal(ahead, in_turn)
 
@@ -138,7 +138,7 @@ def test_every_household_has_one_head(small_baseline):
     model.run()
     p = model.people
     alive = p.alive
-    heads = np.bincount(p.household_id[alive & (p.role == Role.HEAD)], minlength=model.household_capacity())
+    heads = np.bincount(p.household_id[alive & (p.role == Role.HEAD)], minlength=model.people.next_household_id)
     households = np.unique(p.household_id[alive])
     assert (heads[households] == 1).all(), f"{np.count_nonzero(heads[households] != 1)} households without one head"
 
@@ -146,9 +146,10 @@ def test_every_household_has_one_head(small_baseline):
 def test_family_members_joining_later_take_the_households_hukou(small_baseline):
     import numpy as np
 
-    from model import migration
     from model.categories import Role
-    from model.choosers import outside
+    from model.people import households
+    from model.people.choosers import Family, outside
+    from model.stages import arrivals
 
     model = BaotouModel(small_baseline(scale=0.005, end="2021-06"), seed=5)
     model.step()
@@ -164,10 +165,21 @@ def test_family_members_joining_later_take_the_households_hukou(small_baseline):
         np.ones(n, bool),
         np.full((n, 3), -1),
     )
-    family = migration.Family(p.sex[heads], np.ones(n, bool), np.full((n, 3), -1))
+    family = Family(p.sex[heads], np.ones(n, bool), np.full((n, 3), -1))
     before = len(p)
-    migration.arrive(model, ch, family, np.zeros(n), np.ones(n, bool), household_ids=p.household_id[heads])
+    arrivals.arrive(
+        p,
+        model.context,
+        model.package,
+        model.ledger,
+        model.pending,
+        ch,
+        family,
+        np.zeros(n),
+        np.ones(n, bool),
+        household_ids=p.household_id[heads],
+    )
     spouses = np.arange(before, len(p))
-    head_of_spouse = model.head_of(p.household_id[spouses])
+    head_of_spouse = households.head_of(p, p.household_id[spouses])
     assert spouses.size == n and p.hukou[head_of_spouse].any() and not p.hukou[head_of_spouse].all()
     assert (p.hukou[spouses] == p.hukou[head_of_spouse]).all()

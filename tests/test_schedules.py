@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from model import params
-from model.schedules import MonthlyRates, asfr, fitted_hazard, life_expectancy
+from model.demography.schedules import MonthlyRates, asfr, fitted_hazard, life_expectancy
 
 
 @pytest.mark.parametrize("e0, q0", [(75.4, 0.0058), (80.9, 0.0050), (60.0, 0.03)])

@@ -5,9 +5,9 @@ import pytest
 
 from model import params
 from model.categories import Kind, Role, Sex
-from model.ipf import integerise, ipf
-from model.rng import stream
-from model.synthesis import synthesize
+from model.census.ipf import integerise, ipf
+from model.census.synthesis import synthesize
+from model.draws.streams import stream
 
 DEMOGRAPHY = {"tfr": 0.8, "e0_male": 75.4, "e0_female": 80.9, "srb": 111.3}
 

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from model import thinning
-from model.population import People
+from model.draws import thinning
+from model.people.store import People
 
 
 def _people(n: int) -> People:

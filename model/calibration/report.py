@@ -18,7 +18,7 @@ import numpy as np  # noqa: E402
 
 from model.calibration.smm import Result  # noqa: E402
 from model.calibration.targets import Target, observed_table  # noqa: E402
-from model.results import atomic_write_text, git_commit  # noqa: E402
+from model.runs.results import atomic_write_text, git_commit  # noqa: E402
 
 
 def naive_forecast(year: int) -> float:

@@ -25,7 +25,7 @@ from model.experiments.executors import execute
 from model.experiments.sensitivity import analyse
 from model.experiments.spec import Experiment
 from model.experiments.tasks import outcomes
-from model.results import RESULTS_DIR, atomic_write_csv, atomic_write_text, git_commit
+from model.runs.results import RESULTS_DIR, atomic_write_csv, atomic_write_text, git_commit
 
 
 def run_dir_for(exp: Experiment, out: Path = RESULTS_DIR) -> Path:

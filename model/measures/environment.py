@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.choice import Offer
-from model.choosers import Choosers
-from model.measures.base import Measure, utility_offer
+from model.context import Month
+from model.measures.base import Cost, Measure
+from model.measures.offer import Offer, utility_offer
+from model.people.choosers import Choosers
+from model.people.store import People
 
 
 class InfrastructureGreening(Measure):
@@ -15,14 +17,13 @@ class InfrastructureGreening(Measure):
     id = "C1"
     lasting = True  # what is built while the measure is in force stays
 
-    def offer(self, ch: Choosers) -> Offer:
-        months_built = min(self.model.month, self.last_month) - self.first_month + 1
+    def offer(self, ch: Choosers, month: Month, people: People) -> Offer:
+        months_built = min(month.index, self.window.last) - self.window.first + 1
         built = float(np.clip(months_built / (12 * self.p["ramp_years"]), 0.0, 1.0))
         return utility_offer(ch, np.full(len(ch), self.p["utility"] * built))
 
-    def monthly(self) -> None:
-        if self.active():
-            self.pay(self.p["budget"] / 12 * self.model.agents_per_person)
+    def deliver(self, month: Month, people: People) -> None:
+        self.pay(self.p["budget"] / 12 * month.agents_per_person)
 
 
 class CultureSport(Measure):
@@ -30,12 +31,11 @@ class CultureSport(Measure):
 
     id = "C2"
 
-    def offer(self, ch: Choosers) -> Offer:
+    def offer(self, ch: Choosers, month: Month, people: People) -> Offer:
         return utility_offer(ch, np.full(len(ch), self.p["utility"]))
 
-    def monthly(self) -> None:
-        if self.active():
-            self.pay(self.p["budget"] / 12 * self.model.agents_per_person)
+    def deliver(self, month: Month, people: People) -> None:
+        self.pay(self.p["budget"] / 12 * month.agents_per_person)
 
 
 class TransportLinks(Measure):
@@ -43,6 +43,7 @@ class TransportLinks(Measure):
     nearer to the regions people come from. Built by national railways: no city cost is booked."""
 
     id = "C3"
+    cost = Cost.NONE
 
-    def distance_cut(self, ch: Choosers) -> np.ndarray:
-        return np.full(len(ch), self.p["distance_reduction"] if self.active() else 0.0)
+    def distance_cut(self, ch: Choosers, month: Month) -> np.ndarray:
+        return np.full(len(ch), self.p["distance_reduction"])

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.categories import Education
-from model.choice import Offer
-from model.choosers import Choosers
-from model.measures.base import Measure, money_offer, utility_offer
+from model.categories import Education, Kind
+from model.context import Month
+from model.measures.base import Cost, Measure
+from model.measures.offer import Offer, money_offer, utility_offer
+from model.people import households
+from model.people.choosers import Choosers
+from model.people.life_stages import CHILDCARE, COMPULSORY_SCHOOL, PRESCHOOL
+from model.people.store import People
 
 
 class MaternalChildHealth(Measure):
@@ -16,13 +20,16 @@ class MaternalChildHealth(Measure):
     fertility (a scenario multiplier) and pays a reward per birth."""
 
     id = "F1"
+    reaches = frozenset()  # changes no decision (its extra babies may leave with their families)
+    in_choice = False
+    cost = Cost.PER_RESIDENT
+    raises = ("births",)
 
-    def fertility_multiplier(self) -> float:
-        return self.p["fertility_multiplier"] if self.active() else 1.0
+    def fertility_multiplier(self, month: Month) -> float:
+        return float(self.p["fertility_multiplier"])
 
-    def monthly(self) -> None:
-        if self.active():
-            self.pay(self.p["birth_reward"], self.model.births_this_month)
+    def on_births(self, births: int, month: Month) -> None:
+        self.pay(self.p["birth_reward"], births)
 
 
 class Childcare(Measure):
@@ -30,21 +37,21 @@ class Childcare(Measure):
     cost of a private place while subsidised places last."""
 
     id = "F2"
+    cost = Cost.PER_RESIDENT
 
-    def _children(self) -> int:
-        return int(np.count_nonzero(self.model.people.alive & (self.model.people.age_months < 36)))
+    def _children(self, people: People) -> int:
+        return int(np.count_nonzero(people.alive & CHILDCARE.months(people.age_months)))
 
-    def _share_served(self) -> float:
-        children = self._children()
-        return min(1.0, self.p["places"] * self.model.agents_per_person / children) if children else 1.0
+    def _share_served(self, month: Month, people: People) -> float:
+        children = self._children(people)
+        return min(1.0, self.p["places"] * month.agents_per_person / children) if children else 1.0
 
-    def offer(self, ch: Choosers) -> Offer:
-        return money_offer(ch, self.p["saving"] * ch.kids_0_2 * self._share_served())
+    def offer(self, ch: Choosers, month: Month, people: People) -> Offer:
+        return money_offer(ch, self.p["saving"] * ch.kids_0_2 * self._share_served(month, people))
 
-    def monthly(self) -> None:
-        if self.active():
-            used = min(self.p["places"] * self.model.agents_per_person, self._children())
-            self.pay(self.p["saving"] / 12, used)
+    def deliver(self, month: Month, people: People) -> None:
+        used = min(self.p["places"] * month.agents_per_person, self._children(people))
+        self.pay(self.p["saving"] / 12, used)
 
 
 class MotherBabyRooms(Measure):
@@ -52,28 +59,25 @@ class MotherBabyRooms(Measure):
 
     id = "F3"
 
-    def offer(self, ch: Choosers) -> Offer:
+    def offer(self, ch: Choosers, month: Month, people: People) -> Offer:
         return utility_offer(ch, np.where(ch.kids_0_2 > 0, self.p["utility"], 0.0))
 
-    def monthly(self) -> None:
-        if self.active():
-            self.pay(self.p["budget"] / 12 * self.model.agents_per_person)
+    def deliver(self, month: Month, people: People) -> None:
+        self.pay(self.p["budget"] / 12 * month.agents_per_person)
 
 
 class Preschool(Measure):
     """E1: more public and subsidised kindergartens; cheaper places for children 3-5."""
 
     id = "E1"
+    cost = Cost.PER_NEWCOMER
 
-    def offer(self, ch: Choosers) -> Offer:
+    def offer(self, ch: Choosers, month: Month, people: People) -> Offer:
         return money_offer(ch, self.p["saving"] * ch.kids_3_5)
 
-    def monthly(self) -> None:
-        if self.active():
-            people = self.model.people
-            age = people.age_months
-            n = np.count_nonzero(people.alive & ~people.hukou & (age >= 36) & (age < 72))
-            self.pay(self.p["cost_per_child"] / 12, n)
+    def deliver(self, month: Month, people: People) -> None:
+        n = np.count_nonzero(people.alive & ~people.hukou & PRESCHOOL.months(people.age_months))
+        self.pay(self.p["cost_per_child"] / 12, n)
 
 
 class EqualCompulsoryEducation(Measure):
@@ -81,20 +85,17 @@ class EqualCompulsoryEducation(Measure):
     Baotou hukou children. Removes the old entry threshold (months of social insurance)."""
 
     id = "E2"
+    cost = Cost.PER_NEWCOMER
 
-    def offer(self, ch: Choosers) -> Offer:
+    def offer(self, ch: Choosers, month: Month, people: People) -> Offer:
         offer = Offer.empty(len(ch))
         offer.school_access = ch.school_children.astype(float)
         return offer
 
-    def monthly(self) -> None:
-        if not self.active():
-            return
-        people = self.model.people
-        age = people.age_months
-        pupils = np.flatnonzero(people.alive & ~people.hukou & (age >= 72) & (age < 192))
-        heads = self.model.head_of(people.household_id[pupils])
-        threshold = self.model.beh["school_access_months_pre_2022"]
+    def deliver(self, month: Month, people: People) -> None:
+        pupils = np.flatnonzero(people.alive & ~people.hukou & COMPULSORY_SCHOOL.months(people.age_months))
+        heads = households.head_of(people, people.household_id[pupils])
+        threshold = month.behaviour["school_access_months_pre_2022"]
         newly_admitted = people.social_insurance_months[heads[heads >= 0]] < threshold
         self.pay(self.p["cost_per_pupil"] / 12, np.count_nonzero(newly_admitted))
 
@@ -105,14 +106,13 @@ class VocationalEducation(Measure):
 
     id = "E3"
 
-    def offer(self, ch: Choosers) -> Offer:
+    def offer(self, ch: Choosers, month: Month, people: People) -> Offer:
         offer = Offer.empty(len(ch))
         offer.job_finding = np.where(ch.education <= Education.SENIOR_SECONDARY, self.p["job_finding_gain"], 0.0)
         return offer
 
-    def monthly(self) -> None:
-        if self.active():
-            self.pay(self.p["budget"] / 12 * self.model.agents_per_person)
+    def deliver(self, month: Month, people: People) -> None:
+        self.pay(self.p["budget"] / 12 * month.agents_per_person)
 
 
 class HigherEducation(Measure):
@@ -120,13 +120,15 @@ class HigherEducation(Measure):
     attached to the city."""
 
     id = "E4"
+    # Graduates of Baotou's universities keep their household's kind (resident); the extra
+    # students come as graduates.
+    reaches = frozenset({Kind.RESIDENT, Kind.GRADUATE})
 
-    def intake_multiplier(self) -> float:
-        return self.p["intake_multiplier"] if self.active() else 1.0
+    def intake_multiplier(self, month: Month) -> float:
+        return float(self.p["intake_multiplier"])
 
-    def offer(self, ch: Choosers) -> Offer:
+    def offer(self, ch: Choosers, month: Month, people: People) -> Offer:
         return utility_offer(ch, np.where(ch.graduate, self.p["graduate_stay_gain"], 0.0))
 
-    def monthly(self) -> None:
-        if self.active():
-            self.pay(self.p["budget"] / 12 * self.model.agents_per_person)
+    def deliver(self, month: Month, people: People) -> None:
+        self.pay(self.p["budget"] / 12 * month.agents_per_person)

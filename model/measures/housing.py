@@ -3,83 +3,90 @@ H4 talent housing (包府发〔2021〕5号, 包住建保〔2021〕9号)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 
 from model.categories import Education, Kind, Origin, Tenure
-from model.choice import Offer
-from model.choosers import Choosers
-from model.conditions import BAOTOU
-from model.measures.base import Measure, annuity, money_offer
+from model.context import Month
+from model.measures.base import Cost, Measure, annuity
+from model.measures.offer import Offer, money_offer
+from model.people import households
+from model.people.choosers import Choosers
+from model.people.store import People
+from model.world.conditions import BAOTOU
 
 NOT_OWNING = (Tenure.RENT, Tenure.DORMITORY)
 
 
-def _p_buy_within_horizon(model) -> float:
-    beh = model.beh
-    return 1 - np.exp(-beh["home_purchase_rate"] * beh["horizon_years"])
+def _p_buy_within_horizon(beh: Mapping[str, Any]) -> float:
+    return float(1 - np.exp(-beh["home_purchase_rate"] * beh["horizon_years"]))
 
 
 class _Allocated(Measure):
     """A measure with a stock of places, a queue and tenancies of a fixed length."""
 
     tenure = Tenure.PUBLIC_RENTAL
+    cost = Cost.PER_NEWCOMER
 
-    def __init__(self, config, model) -> None:
-        super().__init__(config, model)
+    def __init__(self, config: dict[str, Any], weight: float) -> None:
+        super().__init__(config, weight)
         self.queue = np.empty(0, dtype=np.int64)  # household ids waiting, first come first served
         self.tenants = np.empty(0, dtype=np.int64)
         self.since = np.empty(0, dtype=np.int64)
         self.months_by_tenant = np.empty(0, dtype=np.int64)  # lease length per tenant
 
-    def _end_tenancies(self) -> None:
+    def expire(self, month: Month, people: People) -> None:
         """Leases that ran out go back to the market; households that left, or bought a home,
         or moved into another measure's housing, are no longer tenants."""
-        heads = self.model.head_of(self.tenants)  # -1 once the household has left or died out
-        still = (heads >= 0) & (self.model.people.tenure[np.maximum(heads, 0)] == self.tenure)
-        over = still & (self.model.month - self.since >= self.months_by_tenant)
+        heads = households.head_of(people, self.tenants)  # -1 once the household has left or died out
+        still = (heads >= 0) & (people.tenure[np.maximum(heads, 0)] == self.tenure)
+        over = still & (month.index - self.since >= self.months_by_tenant)
         if over.any():
-            self.model.set_household_tenure(self.tenants[over], Tenure.RENT)
+            households.set_tenure(people, self.tenants[over], Tenure.RENT)
         keep = still & ~over
         self.tenants, self.since, self.months_by_tenant = (
             self.tenants[keep],
             self.since[keep],
             self.months_by_tenant[keep],
         )
-        if self.active() and self.queue.size:  # the queue matters only while places are given
-            self.queue = self.queue[self.model.alive_households()[self.queue]]
 
-    def _enqueue(self, households: np.ndarray) -> None:
-        listed = np.zeros(self.model.household_capacity(), dtype=bool)
+    def _drop_gone_from_queue(self, people: People) -> None:
+        if self.queue.size:  # the queue matters only while places are given
+            self.queue = self.queue[households.alive(people)[self.queue]]
+
+    def _enqueue(self, people: People, household_ids: np.ndarray) -> None:
+        listed = np.zeros(households.capacity(people), dtype=bool)
         listed[self.queue] = True
         listed[self.tenants] = True
-        new = np.unique(households[~listed[households]])
+        new = np.unique(household_ids[~listed[household_ids]])
         self.queue = np.concatenate([self.queue, new])
 
-    def _waiting(self) -> np.ndarray:
+    def _waiting(self, people: People) -> np.ndarray:
         """The queue, less households that no longer need a place (they bought, or got another)."""
-        heads = self.model.head_of(self.queue)
+        heads = households.head_of(people, self.queue)
         ok = heads >= 0
-        ok[ok] = np.isin(self.model.people.tenure[heads[ok]], NOT_OWNING)
+        ok[ok] = np.isin(people.tenure[heads[ok]], NOT_OWNING)
         self.queue = self.queue[ok]
         return self.queue
 
-    def _admit(self, count: int, lease_months: np.ndarray | int) -> np.ndarray:
-        take = self._waiting()[:count]
+    def _admit(self, people: People, month: Month, count: int, lease_months: np.ndarray | float) -> np.ndarray:
+        take = self._waiting(people)[:count]
         self.queue = self.queue[take.size :]
         lease = np.broadcast_to(np.asarray(lease_months, dtype=np.int64), take.shape)
         self.tenants = np.concatenate([self.tenants, take])
-        self.since = np.concatenate([self.since, np.full(take.size, self.model.month)])
+        self.since = np.concatenate([self.since, np.full(take.size, month.index)])
         self.months_by_tenant = np.concatenate([self.months_by_tenant, lease])
-        self.model.set_household_tenure(take, self.tenure)
+        households.set_tenure(people, take, self.tenure)
         return take
 
     def _eligible(self, ch: Choosers) -> np.ndarray:
         raise NotImplementedError
 
-    def on_arrival(self, rows: np.ndarray, ch: Choosers) -> None:
-        """Eligible newcomers (and graduates who stay) join the queue while the measure is open."""
-        if self.active():
-            self._enqueue(self.model.people.household_id[rows][self._eligible(ch)])
+    def on_arrival(self, rows: np.ndarray, ch: Choosers, month: Month, people: People) -> None:
+        """Eligible newcomers (and graduates who stay) join the queue."""
+        self._enqueue(people, people.household_id[rows][self._eligible(ch)])
 
     def access_probability(self, places_per_year: float) -> float:
         """Chance a new applicant gets a place within a year, given the queue ahead."""
@@ -92,8 +99,8 @@ class PublicRental(_Allocated):
 
     id = "H1"
 
-    def __init__(self, config, model) -> None:
-        super().__init__(config, model)
+    def __init__(self, config: dict[str, Any], weight: float) -> None:
+        super().__init__(config, weight)
         self._carry = 0.0
         self._opened = False
 
@@ -101,29 +108,30 @@ class PublicRental(_Allocated):
         newcomer = ~ch.hukou | (ch.months_in_baotou <= self.p["newcomer_months"])
         return np.isin(ch.tenure, NOT_OWNING) & newcomer & (ch.employed | ~ch.in_baotou)
 
-    def _flats_per_year(self) -> float:
-        return self.p["units"] * self.model.agents_per_person
+    def _flats_per_year(self, month: Month) -> float:
+        return float(self.p["units"] * month.agents_per_person)
 
-    def offer(self, ch: Choosers) -> Offer:
-        beh = self.model.beh
+    def offer(self, ch: Choosers, month: Month, people: People) -> Offer:
+        beh = month.behaviour
         years = min(self.p["lease_months"] / 12, beh["horizon_years"])
-        saving = self.p["rent_discount"] * self.model.now.rent[BAOTOU] * years
-        per_year = saving / beh["horizon_years"] * self.access_probability(self._flats_per_year())
+        saving = self.p["rent_discount"] * month.now.rent[BAOTOU] * years
+        per_year = saving / beh["horizon_years"] * self.access_probability(self._flats_per_year(month))
         return money_offer(ch, np.where(self._eligible(ch), per_year, 0.0))
 
-    def monthly(self) -> None:
-        self._end_tenancies()
-        if self.active():
-            if not self._opened:  # migrants already in Baotou apply when the measure opens
-                heads = self.model.head_rows()
-                ch = self.model.choosers_of(heads)
-                self._enqueue(self.model.people.household_id[heads][self._eligible(ch) & ~ch.hukou])
-                self._opened = True
-            self._carry += self._flats_per_year() / 12
-            admit = int(self._carry)
-            self._carry -= admit
-            self._admit(admit, self.p["lease_months"])
-        self.pay(self.p["rent_discount"] * self.model.now.rent[BAOTOU] / 12, self.tenants.size)
+    def deliver(self, month: Month, people: People) -> None:
+        self._drop_gone_from_queue(people)
+        if not self._opened:  # migrants already in Baotou apply when the measure opens
+            heads = households.head_rows(people)
+            ch = Choosers.of(people, heads)
+            self._enqueue(people, people.household_id[heads][self._eligible(ch) & ~ch.hukou])
+            self._opened = True
+        self._carry += self._flats_per_year(month) / 12
+        admit = int(self._carry)
+        self._carry -= admit
+        self._admit(people, month, admit, self.p["lease_months"])
+
+    def upkeep(self, month: Month, people: People) -> None:
+        self.pay(self.p["rent_discount"] * month.now.rent[BAOTOU] / 12, self.tenants.size)
 
 
 class FirstHomeFeeWaiver(Measure):
@@ -131,22 +139,24 @@ class FirstHomeFeeWaiver(Measure):
     main urban area for people newly settling; service fees at the national minimum."""
 
     id = "H2"
+    cost = Cost.PER_NEWCOMER
+    raises = ("home_purchases",)
 
     def _eligible(self, ch: Choosers) -> np.ndarray:
         return (~ch.hukou | (ch.months_in_baotou <= self.p["newcomer_months"])) & (ch.tenure != Tenure.OWN)
 
-    def offer(self, ch: Choosers) -> Offer:
-        beh = self.model.beh
+    def offer(self, ch: Choosers, month: Month, people: People) -> Offer:
+        beh = month.behaviour
         value = annuity(self.p["fee_waiver"], beh["discount_rate"], beh["horizon_years"])
-        value *= _p_buy_within_horizon(self.model)
+        value *= _p_buy_within_horizon(beh)
         return money_offer(ch, np.where(self._eligible(ch), value * ch.main_urban, 0.0))
 
-    def purchase_incentive(self, ch: Choosers) -> np.ndarray:
-        ok = self._eligible(ch) & (ch.main_urban == 1) & self.active()
+    def purchase_incentive(self, ch: Choosers, month: Month) -> np.ndarray:
+        ok = self._eligible(ch) & (ch.main_urban == 1)
         return np.where(ok, self.p["fee_waiver"], 0.0)
 
-    def on_purchase(self, ch: Choosers) -> None:
-        self.pay(self.purchase_incentive(ch))
+    def on_purchase(self, ch: Choosers, month: Month) -> None:
+        self.pay(self.purchase_incentive(ch, month))
 
 
 class ProvidentFundLoan(Measure):
@@ -155,48 +165,51 @@ class ProvidentFundLoan(Measure):
     savings, so the measure has no fiscal cost; the loans it makes are reported."""
 
     id = "H3"
+    cost = Cost.NONE
+    raises = ("home_purchases",)
+    reports = {"loans_H3": ("yuan", "provident-fund loans made under H3 (members' savings, not public spending)")}
 
-    def __init__(self, config, model) -> None:
-        super().__init__(config, model)
+    def __init__(self, config: dict[str, Any], weight: float) -> None:
+        super().__init__(config, weight)
         self.loans = 0.0
 
-    def _loan(self, ch: Choosers) -> np.ndarray:
+    def _loan(self, ch: Choosers, month: Month) -> np.ndarray:
         """The loan a household can take: its need, up to its limit (couple, talent card)."""
         p = self.p
         limit = np.where(ch.couple, p["loan_limit_couple"], p["loan_limit_single"])
         talent_limit = np.where(ch.couple, p["loan_limit_talent_couple"], p["loan_limit_talent_single"])
         limit = np.where(ch.is_talent, talent_limit, limit)
-        return np.minimum(limit, self.model.beh["loan_to_value"] * self.model.now.home_price)
+        return np.minimum(limit, month.behaviour["loan_to_value"] * month.now.home_price)
 
-    def _annual_saving(self, ch: Choosers) -> np.ndarray:
-        beh, p = self.model.beh, self.p
-        need = beh["loan_to_value"] * self.model.now.home_price
+    def _annual_saving(self, ch: Choosers, month: Month) -> np.ndarray:
+        beh, p = month.behaviour, self.p
+        need = beh["loan_to_value"] * month.now.home_price
         gap = beh["mortgage_rate"] - beh["provident_fund_rate"]
-        new = self._loan(ch) * gap
+        new = self._loan(ch, month) * gap
         before = min(p["loan_limit_before"], need) * gap
         # Members with 6-11 months could not borrow at all under the old rule.
         waited = ch.in_baotou & (ch.provident_fund_months < p["months_required_before"])
         return np.where(waited, new, new - before)
 
-    def _member(self, ch: Choosers) -> np.ndarray:
+    def _member(self, ch: Choosers, month: Month) -> np.ndarray:
         """Contributes to the fund, or would (newcomers: their kind's coverage)."""
-        coverage = np.asarray(self.model.pop_params["provident_fund_coverage"]["value"])[ch.kind]
+        coverage = np.asarray(month.population["provident_fund_coverage"]["value"])[ch.kind]
         return np.where(ch.in_baotou, ch.provident_fund_months > 0, coverage)
 
-    def offer(self, ch: Choosers) -> Offer:
-        value = self._annual_saving(ch) * self._member(ch) * _p_buy_within_horizon(self.model)
+    def offer(self, ch: Choosers, month: Month, people: People) -> Offer:
+        value = self._annual_saving(ch, month) * self._member(ch, month) * _p_buy_within_horizon(month.behaviour)
         return money_offer(ch, np.where(ch.tenure != Tenure.OWN, value, 0.0))
 
-    def purchase_incentive(self, ch: Choosers) -> np.ndarray:
-        if not self.active():
-            return np.zeros(len(ch))
+    def purchase_incentive(self, ch: Choosers, month: Month) -> np.ndarray:
         ok = ch.provident_fund_months >= self.p["months_required"]
-        return np.where(ok, self._annual_saving(ch) * self.model.beh["horizon_years"], 0.0)
+        return np.where(ok, self._annual_saving(ch, month) * month.behaviour["horizon_years"], 0.0)
 
-    def on_purchase(self, ch: Choosers) -> None:
-        if self.active():
-            ok = ch.provident_fund_months >= self.p["months_required"]
-            self.loans += float(self._loan(ch)[ok].sum()) * self.model.weight
+    def on_purchase(self, ch: Choosers, month: Month) -> None:
+        ok = ch.provident_fund_months >= self.p["months_required"]
+        self.loans += float(self._loan(ch, month)[ok].sum()) * self.weight
+
+    def report(self) -> dict[str, float]:
+        return {"loans_H3": self.loans}
 
     def end_of_year(self) -> None:
         super().end_of_year()
@@ -210,6 +223,8 @@ class TalentHousing(_Allocated):
 
     id = "H4"
     tenure = Tenure.TALENT_APARTMENT
+    # Local graduates keep their household's kind (resident); migrant workers never qualify.
+    reaches = frozenset({Kind.RESIDENT, Kind.GRADUATE, Kind.TALENT})
 
     def _eligible(self, ch: Choosers) -> np.ndarray:
         degree = ch.education >= Education.COLLEGE
@@ -220,36 +235,43 @@ class TalentHousing(_Allocated):
         postgraduate = ch.education >= Education.POSTGRADUATE
         return np.where(postgraduate, self.p["free_months_postgraduate"], self.p["free_months_college"])
 
-    def _places_per_year(self) -> float:
-        # Apartments turn over as tenancies end (free months, then as many at half rent).
-        tenancy_years = 2 * self.p["free_months_college"] / 12
-        return self.p["apartments"] * self.model.agents_per_person / tenancy_years
+    def _tenancy_per_free_month(self) -> float:
+        """Months of tenancy for each rent-free month: the free one and those at half rent."""
+        return float(1 + self.p["half_rent_months_per_free_month"])
 
-    def offer(self, ch: Choosers) -> Offer:
-        beh = self.model.beh
+    def _places_per_year(self, month: Month) -> float:
+        # Apartments turn over as tenancies end (free months, then those at half rent).
+        tenancy_years = self._tenancy_per_free_month() * self.p["free_months_college"] / 12
+        return float(self.p["apartments"] * month.agents_per_person / tenancy_years)
+
+    def offer(self, ch: Choosers, month: Month, people: People) -> Offer:
+        beh = month.behaviour
         months = self._free_months(ch)
-        saving = self.model.now.rent[BAOTOU] / 12 * (months + 0.5 * months)
+        half = months * self.p["half_rent_months_per_free_month"]
+        saving = month.now.rent[BAOTOU] / 12 * (months + (1 - self.p["half_rent_share"]) * half)
         value = annuity(saving, beh["discount_rate"], beh["horizon_years"]) * self.access_probability(
-            self._places_per_year()
+            self._places_per_year(month)
         )
         return money_offer(ch, np.where(self._eligible(ch), value, 0.0))
 
-    def monthly(self) -> None:
-        self._end_tenancies()
-        if self.active():
-            free = int(round(self.p["apartments"] * self.model.agents_per_person)) - self.tenants.size
-            if free > 0 and self._waiting().size:
-                heads = self.model.head_of(self.queue[:free])
-                self._admit(heads.size, self._free_months(self.model.choosers_of(heads)) * 2)
-        elapsed = self.model.month - self.since
-        full = elapsed < self.months_by_tenant / 2
-        rent = self.model.now.rent[BAOTOU] / 12
-        self.pay(np.where(full, rent, 0.5 * rent))
+    def deliver(self, month: Month, people: People) -> None:
+        self._drop_gone_from_queue(people)
+        free = int(round(self.p["apartments"] * month.agents_per_person)) - self.tenants.size
+        if free > 0 and self._waiting(people).size:
+            heads = households.head_of(people, self.queue[:free])
+            lease = self._free_months(Choosers.of(people, heads)) * self._tenancy_per_free_month()
+            self._admit(people, month, heads.size, lease)
 
-    def purchase_incentive(self, ch: Choosers) -> np.ndarray:
+    def upkeep(self, month: Month, people: People) -> None:
+        elapsed = month.index - self.since
+        free = elapsed < self.months_by_tenant / self._tenancy_per_free_month()
+        rent = month.now.rent[BAOTOU] / 12
+        self.pay(np.where(free, rent, self.p["half_rent_share"] * rent))
+
+    def purchase_incentive(self, ch: Choosers, month: Month) -> np.ndarray:
         # Postgraduates who came to Baotou and settled their hukou here.
-        ok = (ch.education >= Education.POSTGRADUATE) & ch.hukou & (ch.origin != Origin.BAOTOU) & self.active()
-        return np.where(ok, self.p["first_home_discount"] * self.model.now.home_price, 0.0)
+        ok = (ch.education >= Education.POSTGRADUATE) & ch.hukou & (ch.origin != Origin.BAOTOU)
+        return np.where(ok, self.p["first_home_discount"] * month.now.home_price, 0.0)
 
-    def on_purchase(self, ch: Choosers) -> None:
-        self.pay(self.purchase_incentive(ch))
+    def on_purchase(self, ch: Choosers, month: Month) -> None:
+        self.pay(self.purchase_incentive(ch, month))

@@ -3,11 +3,17 @@ transfer, S4 elderly care, K1 zero-threshold hukou settlement."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-from model.choice import Offer
-from model.choosers import Choosers
-from model.measures.base import Measure, money_offer
+from model.context import Month
+from model.measures.base import Cost, Measure
+from model.measures.offer import Offer, money_offer
+from model.people import households
+from model.people.choosers import Choosers
+from model.people.life_stages import ELDER_AGE
+from model.people.store import People
 
 
 class SocialInsuranceForNewcomers(Measure):
@@ -16,9 +22,11 @@ class SocialInsuranceForNewcomers(Measure):
     entry count. Contributions are not public spending, so it costs the budget nothing."""
 
     id = "S1"
+    in_choice = False
+    cost = Cost.NONE
 
-    def social_insurance_coverage(self) -> float:
-        return self.p["coverage"] if self.active() else 0.0
+    def social_insurance_coverage(self, month: Month) -> float:
+        return float(self.p["coverage"])
 
 
 class MedicalInsurance(Measure):
@@ -26,32 +34,31 @@ class MedicalInsurance(Measure):
     cross-region settlement; fewer health-cost risks of moving."""
 
     id = "S2"
+    cost = Cost.PER_NEWCOMER
 
-    def __init__(self, config, model) -> None:
-        super().__init__(config, model)
+    def __init__(self, config: dict[str, Any], weight: float) -> None:
+        super().__init__(config, weight)
         self.insured = np.empty(0, dtype=np.int64)  # person ids of newcomers insured while in force
 
-    def offer(self, ch: Choosers) -> Offer:
+    def offer(self, ch: Choosers, month: Month, people: People) -> Offer:
         return money_offer(ch, np.where(~ch.hukou, self.p["value"], 0.0))
 
-    def on_arrival(self, rows: np.ndarray, ch: Choosers) -> None:
-        if self.active():
-            people = self.model.people
-            new = rows[~people.hukou[rows] & people.employed[rows] & people.social_insurance[rows]]
-            self.insured = np.concatenate([self.insured, people.person_id[new]])
+    def on_arrival(self, rows: np.ndarray, ch: Choosers, month: Month, people: People) -> None:
+        new = rows[~people.hukou[rows] & people.employed[rows] & people.social_insurance[rows]]
+        self.insured = np.concatenate([self.insured, people.person_id[new]])
 
-    def monthly(self) -> None:
-        if self.active():
-            self.insured = self.insured[self.model.rows_of_ids(self.insured) >= 0]
-            self.pay(self.p["subsidy_per_person"] / 12, self.insured.size)
+    def deliver(self, month: Month, people: People) -> None:
+        self.insured = self.insured[households.rows_of_ids(people, self.insured) >= 0]
+        self.pay(self.p["subsidy_per_person"] / 12, self.insured.size)
 
 
 class PensionTransfer(Measure):
     """S3: pensions transfer without loss after settling: removes a cost of moving for people 40+."""
 
     id = "S3"
+    cost = Cost.NONE
 
-    def offer(self, ch: Choosers) -> Offer:
+    def offer(self, ch: Choosers, month: Month, people: People) -> Offer:
         return money_offer(ch, np.where(~ch.hukou & (ch.age >= self.p["min_age"]), self.p["value"], 0.0))
 
 
@@ -61,12 +68,11 @@ class ElderlyCare(Measure):
 
     id = "S4"
 
-    def offer(self, ch: Choosers) -> Offer:
-        return money_offer(ch, np.where(ch.elder_60 | (ch.age >= 60), self.p["value"], 0.0))
+    def offer(self, ch: Choosers, month: Month, people: People) -> Offer:
+        return money_offer(ch, np.where(ch.elder_60 | (ch.age >= ELDER_AGE), self.p["value"], 0.0))
 
-    def monthly(self) -> None:
-        if self.active():
-            self.pay(self.p["budget"] / 12 * self.model.agents_per_person)
+    def deliver(self, month: Month, people: People) -> None:
+        self.pay(self.p["budget"] / 12 * month.agents_per_person)
 
 
 class ZeroThresholdHukou(Measure):
@@ -75,13 +81,15 @@ class ZeroThresholdHukou(Measure):
     services it unlocks (E2 and others), so none is booked here."""
 
     id = "K1"
+    cost = Cost.NONE
+    raises = ("hukou_settlements",)
 
-    def hukou_takeup_rate(self) -> float:
-        return self.p["takeup_rate"] if self.active() else 0.0
+    def hukou_takeup_rate(self, month: Month) -> float:
+        return float(self.p["takeup_rate"])
 
-    def offer(self, ch: Choosers) -> Offer:
+    def offer(self, ch: Choosers, month: Month, people: People) -> Offer:
         # Schooling through hukou only for those who take it up within the horizon.
-        beh = self.model.beh
+        beh = month.behaviour
         settles = 1 - np.exp(-self.p["takeup_rate"] * beh["horizon_years"])
         offer = Offer.empty(len(ch))
         offer.school_access = np.where(ch.school_children & ~ch.hukou, settles, 0.0)

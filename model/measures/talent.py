@@ -3,18 +3,24 @@ subsidy, T5 talent service card."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from model.categories import Education, Kind
-from model.choice import Offer
-from model.choosers import Choosers
-from model.measures.base import Measure, annuity, money_offer
+from model.context import Month
+from model.measures.base import Cost, Measure, annuity
+from model.measures.offer import Offer, money_offer
+from model.people import households
+from model.people.choosers import Choosers
+from model.people.store import People
+
+ONLY_TALENT = frozenset({Kind.TALENT})
 
 
-def _talent_count(model) -> int:
+def _talent_count(people: People) -> int:
     """Talent themselves: heads of talent households with a job (their families share the kind)."""
-    people = model.people
-    heads = model.head_rows()
+    heads = households.head_rows(people)
     return int(np.count_nonzero((people.kind[heads] == Kind.TALENT) & people.employed[heads]))
 
 
@@ -23,13 +29,14 @@ class ResearchCommercialisation(Measure):
     to commercialise their own inventions; the expected award is worth something to talent."""
 
     id = "T1"
+    reaches = ONLY_TALENT
+    cost = Cost.PER_NEWCOMER
 
-    def offer(self, ch: Choosers) -> Offer:
+    def offer(self, ch: Choosers, month: Month, people: People) -> Offer:
         return money_offer(ch, np.where(ch.is_talent, self.p["award_probability"] * self.p["mean_award"], 0.0))
 
-    def monthly(self) -> None:
-        if self.active():
-            self.pay(self.p["award_probability"] * self.p["mean_award"] / 12, _talent_count(self.model))
+    def deliver(self, month: Month, people: People) -> None:
+        self.pay(self.p["award_probability"] * self.p["mean_award"] / 12, _talent_count(people))
 
 
 class ReservePosts(Measure):
@@ -37,19 +44,24 @@ class ReservePosts(Measure):
     more job offers to talent elsewhere; each filled post costs its salary."""
 
     id = "T2"
+    reaches = ONLY_TALENT
+    in_choice = False
+    cost = Cost.PER_NEWCOMER
+    raises = ("in_migration_talent",)
 
-    def __init__(self, config, model) -> None:
-        super().__init__(config, model)
+    def __init__(self, config: dict[str, Any], weight: float) -> None:
+        super().__init__(config, weight)
         self.holders = np.empty(0, dtype=np.int64)  # person ids of talent in the extra posts
 
-    def extra_talent_offers(self) -> float:
-        return self.p["extra_offers"] if self.active() else 0.0
+    def extra_talent_offers(self, month: Month) -> float:
+        return float(self.p["extra_offers"])
 
-    def record_filled(self, rows: np.ndarray) -> None:
-        self.holders = np.concatenate([self.holders, self.model.people.person_id[rows]])
+    def on_extra_talent(self, rows: np.ndarray, people: People) -> None:
+        self.holders = np.concatenate([self.holders, people.person_id[rows]])
 
-    def monthly(self) -> None:
-        self.holders = self.holders[self.model.rows_of_ids(self.holders) >= 0]  # a post ends when its holder leaves
+    def upkeep(self, month: Month, people: People) -> None:
+        # A post ends when its holder leaves.
+        self.holders = self.holders[households.rows_of_ids(people, self.holders) >= 0]
         self.pay(self.p["cost_per_post"] / 12, self.holders.size)
 
 
@@ -58,9 +70,10 @@ class TalentRewards(Measure):
     for doctoral and 15,000 for master's graduates."""
 
     id = "T3"
+    cost = Cost.PER_NEWCOMER
 
-    def __init__(self, config, model) -> None:
-        super().__init__(config, model)
+    def __init__(self, config: dict[str, Any], weight: float) -> None:
+        super().__init__(config, weight)
         self.ids = np.empty(0, dtype=np.int64)
         self.months = np.empty(0, dtype=np.int64)
         self.amounts = np.empty(0)
@@ -69,24 +82,24 @@ class TalentRewards(Measure):
         postgraduate = (ch.education >= Education.POSTGRADUATE) & ~ch.hukou  # talent the city attracts
         return np.where(postgraduate, np.where(ch.is_talent, self.p["bonus_doctorate"], self.p["bonus_master"]), 0.0)
 
-    def offer(self, ch: Choosers) -> Offer:
-        beh = self.model.beh
+    def offer(self, ch: Choosers, month: Month, people: People) -> Offer:
+        beh = month.behaviour
         return money_offer(ch, annuity(self._bonus(ch), beh["discount_rate"], beh["horizon_years"]))
 
-    def on_arrival(self, rows: np.ndarray, ch: Choosers) -> None:
-        if self.active():
-            bonus = self._bonus(ch)
-            due = bonus > 0
-            self.ids = np.concatenate([self.ids, self.model.people.person_id[rows][due]])
-            self.months = np.concatenate([self.months, np.full(np.count_nonzero(due), self.model.month)])
-            self.amounts = np.concatenate([self.amounts, bonus[due]])
+    def on_arrival(self, rows: np.ndarray, ch: Choosers, month: Month, people: People) -> None:
+        bonus = self._bonus(ch)
+        due = bonus > 0
+        self.ids = np.concatenate([self.ids, people.person_id[rows][due]])
+        self.months = np.concatenate([self.months, np.full(np.count_nonzero(due), month.index)])
+        self.amounts = np.concatenate([self.amounts, bonus[due]])
 
-    def monthly(self) -> None:
-        due = self.model.month - self.months == 12
+    def upkeep(self, month: Month, people: People) -> None:
+        """Bonuses due to those still here (who arrived while the measure was in force)."""
+        due = month.index - self.months == self.p["months_before_bonus"]
         if due.any():
-            still_here = self.model.rows_of_ids(self.ids[due]) >= 0
+            still_here = households.rows_of_ids(people, self.ids[due]) >= 0
             self.pay(self.amounts[due][still_here])
-        keep = self.model.month - self.months < 12
+        keep = month.index - self.months < self.p["months_before_bonus"]
         self.ids, self.months, self.amounts = self.ids[keep], self.months[keep], self.amounts[keep]
 
 
@@ -95,18 +108,17 @@ class SkillSubsidy(Measure):
     secondary education or less."""
 
     id = "T4"
+    cost = Cost.PER_RESIDENT
 
     def _eligible(self, ch: Choosers) -> np.ndarray:
         return ch.education <= Education.SENIOR_SECONDARY
 
-    def offer(self, ch: Choosers) -> Offer:
+    def offer(self, ch: Choosers, month: Month, people: People) -> Offer:
         return money_offer(ch, np.where(self._eligible(ch), self.p["certification_rate"] * self.p["mean_subsidy"], 0.0))
 
-    def monthly(self) -> None:
-        if self.active():
-            people = self.model.people
-            n = np.count_nonzero(people.alive & people.employed & (people.education <= Education.SENIOR_SECONDARY))
-            self.pay(self.p["certification_rate"] * self.p["mean_subsidy"] / 12, n)
+    def deliver(self, month: Month, people: People) -> None:
+        n = np.count_nonzero(people.alive & people.employed & (people.education <= Education.SENIOR_SECONDARY))
+        self.pay(self.p["certification_rate"] * self.p["mean_subsidy"] / 12, n)
 
 
 class TalentCard(Measure):
@@ -114,16 +126,17 @@ class TalentCard(Measure):
     the spouse's job, loans and medical care; care for parents over 60."""
 
     id = "T5"
+    reaches = ONLY_TALENT
+    cost = Cost.PER_NEWCOMER
 
-    def offer(self, ch: Choosers) -> Offer:
+    def offer(self, ch: Choosers, month: Month, people: People) -> Offer:
         offer = Offer.empty(len(ch))
         offer.utility = np.where(ch.is_talent, self.p["utility"], 0.0)
         offer.school_access = ch.is_talent & ch.school_children
         return offer
 
-    def bring_family_gain(self, ch: Choosers) -> np.ndarray:
-        return np.where(ch.is_talent & self.active(), self.p["bring_family_gain"], 0.0)
+    def bring_family_gain(self, ch: Choosers, month: Month) -> np.ndarray:
+        return np.where(ch.is_talent, self.p["bring_family_gain"], 0.0)
 
-    def monthly(self) -> None:
-        if self.active():
-            self.pay(self.p["cost_per_card"] / 12, _talent_count(self.model))
+    def deliver(self, month: Month, people: People) -> None:
+        self.pay(self.p["cost_per_card"] / 12, _talent_count(people))

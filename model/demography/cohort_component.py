@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.categories import Sex
-from model.schedules import MonthlyRates
+from model.demography.schedules import MonthlyRates
 
 
 @dataclass

@@ -22,8 +22,9 @@ from scipy.special import expit
 
 from model import params
 from model.categories import Education, Origin
-from model.choosers import Choosers
-from model.conditions import BAOTOU, DESTINATIONS, HOME, MonthConditions
+from model.measures.offer import Offer
+from model.people.choosers import Choosers
+from model.world.conditions import BAOTOU, DESTINATIONS, HOME, MonthConditions
 
 N_DEST = len(DESTINATIONS)
 EDUCATION_PREMIUM = np.asarray(params.value("population", "wage_by_education"))
@@ -32,20 +33,6 @@ POPULATION = np.asarray(params.value("regions", "destination_population_2020"), 
 NETWORK = np.asarray(params.value("regions", "network_stock"), dtype=float)  # rows: origins 1..3
 JOB_FINDING = np.asarray(params.value("regions", "job_finding"), dtype=float)
 ORIGIN_POPULATION = np.asarray(params.value("regions", "origin_population_2020"), dtype=float)
-
-
-@dataclass
-class Offer:
-    """What measures give a chooser in Baotou (arrays over choosers)."""
-
-    money: np.ndarray  # yuan a year
-    utility: np.ndarray
-    job_finding: np.ndarray  # added probability
-    school_access: np.ndarray  # chance that children 6-15 get public school places (0-1)
-
-    @classmethod
-    def empty(cls, n: int) -> Offer:
-        return cls(np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n))
 
 
 def _distance_row(ch: Choosers) -> np.ndarray:

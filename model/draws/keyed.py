@@ -1,11 +1,6 @@
-"""Random numbers that keep common random numbers between scenarios.
+"""Keyed draws, which keep common random numbers between scenarios.
 
-Two kinds:
-
-- ``Streams``: named generators for draws that are not tied to a person (how many outside
-  people consider Baotou this month, the synthetic population). Each is seeded from the run's
-  seed and the stream's name, so adding a stream does not shift another.
-- ``uniform(keys, ...)``: counter-based draws for a person, a pure function of the run's seed,
+``uniform(keys, ...)``: counter-based draws for a person, a pure function of the run's seed,
   the decision's name, the month and the person's ``key``. A person's draws therefore do not
   depend on who else is in the population, so switching a measure on does not reshuffle the
   draws of people it does not touch.
@@ -70,21 +65,3 @@ def uniform(keys: np.ndarray, seed: int, name: str, month: int = 0) -> np.ndarra
 def exponential(keys: np.ndarray, seed: int, name: str, month: int = 0) -> np.ndarray:
     """Exp(1) draws for event times, one per key."""
     return (-np.log(uniform(keys, seed, name, month))).astype(np.float32)
-
-
-def stream(seed: int, name: str) -> np.random.Generator:
-    """The generator for draws of kind ``name`` in the run with ``seed``."""
-    return np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, zlib.crc32(name.encode())])))
-
-
-class Streams:
-    """Lazily created named streams for one run."""
-
-    def __init__(self, seed: int) -> None:
-        self.seed = seed
-        self._streams: dict[str, np.random.Generator] = {}
-
-    def __getitem__(self, name: str) -> np.random.Generator:
-        if name not in self._streams:
-            self._streams[name] = stream(self.seed, name)
-        return self._streams[name]

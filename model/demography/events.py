@@ -4,18 +4,18 @@ Deaths and births are event times, not a draw per person per month, and each per
 come from their own key, whatever happens to others (common random numbers). Death hazards
 depend on age and sex only, so each person's death month is found once from an Exp(1)
 exposure. Birth hazards change with the measures (F1), so births are drawn by thinning
-(``model/thinning.py``). Both give each month's event the chance ``1 - exp(-hazard)``.
+(``model/draws/thinning.py``). Both give each month's event the chance ``1 - exp(-hazard)``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from model import thinning
 from model.categories import Education, Role, Sex
-from model.population import People
-from model.rng import derive_keys, exponential, salt, uniform
-from model.schedules import MonthlyRates
+from model.demography.schedules import MonthlyRates
+from model.draws import thinning
+from model.draws.keyed import derive_keys, exponential, salt, uniform
+from model.people.store import People
 
 INHERITED_AT_BIRTH = ("household_id", "hukou", "kind", "tenure", "urban", "area", "origin")
 
@@ -53,7 +53,7 @@ def births(
     """Women give birth at the schedule's hazard (times the measures' ``fertility_multiplier``);
     each baby joins its mother's household.
 
-    Drawn by thinning (``model/thinning.py``): candidate moments at the highest hazard a woman
+    Drawn by thinning (``model/draws/thinning.py``): candidate moments at the highest hazard a woman
     can have from her present age on, with the multiplier at ``multiplier_bound`` and the TFR at
     ``tfr_bound`` (or the TFR, if higher), so only a few women are looked at each month and the
     moments do not move when the TFR or the measures do.

@@ -14,13 +14,14 @@ import csv
 import numpy as np
 from scipy.interpolate import PchipInterpolator
 
-from model import labour, params
+from model import params
 from model.categories import Area, Education, Kind, Origin, Role, Tenure
-from model.households import _band_value, form_households
-from model.ipf import integerise, ipf
-from model.population import People
-from model.rng import derive_keys, exponential, salt
-from model.schedules import fitted_hazard
+from model.census.households import band_value, form_households
+from model.census.ipf import integerise, ipf
+from model.demography.schedules import fitted_hazard
+from model.draws.keyed import derive_keys, exponential, salt
+from model.people.employment import employment_rate
+from model.people.store import People
 
 MAX_START_AGE = 100
 
@@ -63,7 +64,7 @@ def joint_table(demography: dict) -> np.ndarray:
     total = float(pop["census_total"]["value"])
     age_sex = age_sex_table(demography)
     ages = np.arange(MAX_START_AGE + 1)
-    non_hukou_odds = _band_value(pop["non_hukou_odds_by_age"]["value"], ages)
+    non_hukou_odds = band_value(pop["non_hukou_odds_by_age"]["value"], ages)
     hukou_seed = np.stack([np.ones_like(non_hukou_odds), non_hukou_odds], axis=-1)  # [age, h]
     urban_seed = np.array([[1.0, 1.0], [1.0, pop["urban_odds_non_hukou"]["value"]]])  # [h, u]
     seed = age_sex[:, :, None, None] * hukou_seed[None, :, :, None] * urban_seed[None, None, :, :]
@@ -79,7 +80,7 @@ def joint_table(demography: dict) -> np.ndarray:
     )
 
 
-def _education(age: np.ndarray, is_student: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def education_for_age(age: np.ndarray, is_student: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     entry = params.load("population")["education_by_age"]
     table = np.asarray(entry["value"])
     row = np.clip(np.searchsorted(entry["bands"], np.maximum(age, 25), side="right") - 1, 0, len(table) - 1)
@@ -118,8 +119,8 @@ def synthesize(scale: float, demography: dict, rng: np.random.Generator, seed: i
         pool = np.flatnonzero(group & urban & (age >= 18) & (age <= 23))
         is_student[rng.choice(pool, min(want, pool.size), replace=False)] = True
 
-    education = _education(age, is_student, rng)
-    rate = labour.employment_rate(pop, age, sex, hukou)
+    education = education_for_age(age, is_student, rng)
+    rate = employment_rate(pop, age, sex, hukou)
     employed = (rng.random(n) < rate) & ~is_student
     wage_mult = np.asarray(pop["wage_by_education"]["value"])[education]
     sigma = pop["wage_dispersion"]["value"]

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from model import params
-from model.scenario import Scenario, month_index
+from model.calendar import month_index
+from model.scenario import Scenario
 
 DESTINATIONS: list[str] = params.value("regions", "destinations")
 BAOTOU, HOME = DESTINATIONS.index("baotou"), DESTINATIONS.index("home")

@@ -17,8 +17,8 @@ from tqdm import tqdm
 
 from model import plots
 from model.indicators import KINDS
-from model.results import RESULTS_DIR, RunWriter, atomic_write_csv, new_run_dir
-from model.runner import collect_seeds, run_seed
+from model.runs.results import RESULTS_DIR, RunWriter, atomic_write_csv, new_run_dir
+from model.runs.runner import collect_seeds, run_seed
 from model.scenario import Scenario, measure_specs
 
 MEASURES = list(measure_specs())

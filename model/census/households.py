@@ -12,12 +12,12 @@ import numpy as np
 
 from model import params
 from model.categories import Role, Sex
-from model.schedules import asfr
+from model.demography.schedules import asfr
 
 UNASSIGNED = -1
 
 
-def _band_value(values: list[float], ages: np.ndarray) -> np.ndarray:
+def band_value(values: list[float], ages: np.ndarray) -> np.ndarray:
     """Look up a per-10-year-band list (0-9, ..., 90+) for each age."""
     return np.asarray(values)[np.minimum(ages // 10, len(values) - 1)]
 
@@ -87,7 +87,7 @@ def form_households(
     everyone = np.arange(age.size)
 
     # Couples: partnered adults, paired by age rank within each stratum.
-    partnered_share = _band_value(pop["partnered_share_by_age"]["value"], age)
+    partnered_share = band_value(pop["partnered_share_by_age"]["value"], age)
     partnered = (age >= 18) & ~living_alone & (rng.random(age.size) < partnered_share)
     for s in np.unique(stratum):
         women = everyone[partnered & (sex == Sex.FEMALE) & (stratum == s)]

@@ -18,14 +18,20 @@ blur the measure's effect with chance).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
-from model.rng import exponential, uniform
+from model.draws.keyed import exponential, uniform
 
-if TYPE_CHECKING:
-    from model.population import People
+
+class People(Protocol):
+    """What thinning needs of the people store: its length and its columns by name."""
+
+    def __len__(self) -> int: ...
+
+    def column(self, name: str) -> np.ndarray: ...
+
 
 UNSCHEDULED = -1.0  # candidate moment of people who have none yet: scheduled from their first month
 
@@ -51,21 +57,22 @@ def events_this_month(
     months) and ``{name}_rate`` (the rate it was drawn at).
     """
     at, rate = people.column(f"{name}_at"), people.column(f"{name}_rate")
+    key = people.column("key")
     due = np.flatnonzero(at < month + 1)
     happened = np.zeros(len(people), dtype=bool)
     new = due[at[due] == UNSCHEDULED]  # newcomers and newborns: their moments start now
     with np.errstate(divide="ignore"):  # a hazard that is always 0 has no moments (at = inf)
         rate[new] = bound(new)
-        at[new] = month + exponential(people.key[new], seed, f"{name}_first", month) / rate[new]
+        at[new] = month + exponential(key[new], seed, f"{name}_first", month) / rate[new]
         due = due[at[due] < month + 1]
         k = 0
         while due.size:
             # Moments after the event has happened this month change nothing.
             test = due[~happened[due]]
-            u = uniform(people.key[test], seed, f"{name}_keep_{k}", month)
+            u = uniform(key[test], seed, f"{name}_keep_{k}", month)
             happened[test[u * rate[test] < hazard(test)]] = True
             rate[due] = bound(due)
-            at[due] += exponential(people.key[due], seed, f"{name}_next_{k}", month) / rate[due]
+            at[due] += exponential(key[due], seed, f"{name}_next_{k}", month) / rate[due]
             due = due[at[due] < month + 1]
             k += 1
     return np.flatnonzero(happened)

@@ -11,7 +11,7 @@ from tqdm import tqdm
 from model import plots
 from model.categories import Sex
 from model.model import BaotouModel
-from model.results import RESULTS_DIR, RunWriter, new_run_dir
+from model.runs.results import RESULTS_DIR, RunWriter, new_run_dir
 from model.scenario import Scenario
 
 

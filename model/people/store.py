@@ -7,6 +7,7 @@ newcomers and newborns; people who die or leave are marked and dropped at the ne
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,7 +57,7 @@ COLUMNS: dict[str, Column] = {
     "labour_review_month": Column(
         np.int32, -1, "month (index) of the next birthday that enters a new employment-rate age band"
     ),
-    # Candidate moments for events drawn by thinning (model/thinning.py): when next, at what rate.
+    # Candidate moments for events drawn by thinning (model/draws/thinning.py): when next, at what rate.
     "birth_at": Column(np.float64, -1.0, "month (with fraction) of the next candidate moment to give birth"),
     "birth_rate": Column(np.float32, 0.0, "rate (per month) at which that moment was drawn"),
     "consider_at": Column(np.float64, -1.0, "month (with fraction) of the next candidate moment to consider moving"),
@@ -107,6 +108,10 @@ class People:
         self.next_person_id = 0
         self.next_household_id = 0
         self._by_household: tuple[int, np.ndarray, np.ndarray] | None = None  # see members_of
+        # Look-ups derived from who is here and their roles (``model/people/households.py``),
+        # kept until rows, ``alive`` or ``role`` change (``changed``).
+        self._version = 0
+        self._cache: dict[str, tuple[int, Any]] = {}
 
     def __len__(self) -> int:
         return self._n
@@ -128,6 +133,18 @@ class People:
                 target[...] = value
             return
         super().__setattr__(name, value)
+
+    def changed(self) -> None:
+        """Rows, ``alive`` or ``role`` changed: derived look-ups are stale."""
+        self._version += 1
+
+    def cached(self, name: str, compute: Callable[[], Any]) -> Any:
+        """``compute()``, kept until the next ``changed``."""
+        hit = self._cache.get(name)
+        if hit is None or hit[0] != self._version:
+            hit = (self._version, compute())
+            self._cache[name] = hit
+        return hit[1]
 
     @property
     def n_alive(self) -> int:
@@ -153,6 +170,7 @@ class People:
         self._data["alive"][rows] = True
         self.next_person_id += count
         self._n = need
+        self.changed()
         return rows
 
     def new_household_ids(self, count: int) -> np.ndarray:
@@ -170,6 +188,7 @@ class People:
             self._data[name][:kept] = self._data[name][: self._n][keep]
         self._n = kept
         self._by_household = None
+        self.changed()
 
     def members_of(self, household_ids: np.ndarray) -> np.ndarray:
         """Rows of the living members of these households, in row order.

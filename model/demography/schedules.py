@@ -14,7 +14,7 @@ from scipy.optimize import brentq
 
 from model import params
 from model.categories import Sex
-from model.thinning import highest_from
+from model.draws.thinning import highest_from
 
 
 def asfr(tfr: float) -> np.ndarray:

@@ -3,22 +3,21 @@ trigger for considering a move) and finding another."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 from scipy.special import ndtri
 
-from model.categories import Sex
-from model.choice import EDUCATION_PREMIUM
-from model.conditions import BAOTOU
-from model.population import NEVER
-from model.rng import uniform
-
-if TYPE_CHECKING:
-    from model.model import BaotouModel
+from model.context import Month
+from model.decisions.choice import EDUCATION_PREMIUM
+from model.draws.keyed import uniform
+from model.people.employment import employment_rate
+from model.people.store import NEVER, People
+from model.world.conditions import BAOTOU
 
 
-def next_job_change(model: BaotouModel, keys: np.ndarray, employed: np.ndarray, first_month: int) -> np.ndarray:
+def next_job_change(month: Month, keys: np.ndarray, employed: np.ndarray, first_month: int) -> np.ndarray:
     """Month in which each person next loses their job (``employed``) or finds one (otherwise).
 
     An event time instead of a draw per person per month: with a monthly chance
@@ -26,42 +25,27 @@ def next_job_change(model: BaotouModel, keys: np.ndarray, employed: np.ndarray, 
     ``floor(E / (rate / 12))`` for ``E ~ Exp(1)``, the same distribution. Drawn from the person's
     key and the month the spell starts, so it is the same in every scenario run with the seed.
     """
-    beh = model.beh
+    beh = month.behaviour
     monthly = np.where(employed, beh["job_loss_rate"], beh["reemployment_rate"]) / 12
-    exposure = -np.log(uniform(keys, model.seed, "job_change", first_month))
+    exposure = -np.log(uniform(keys, month.seed, "job_change", first_month))
     return (first_month + np.minimum(np.floor(exposure / monthly), NEVER - first_month)).astype(np.int32)
 
 
-def employment_rate(pop: dict, age: np.ndarray, sex: np.ndarray, hukou: np.ndarray | None = None) -> np.ndarray:
-    """Share in work by age band and sex (``population.toml``); with ``hukou``, raised for people
-    without it, who are in Baotou mostly to work (``migrant_employment_uplift``)."""
-    idx = {s: np.searchsorted(pop[f"employment_rate_{s}"]["bands"], age, side="right") - 1 for s in ("male", "female")}
-    rate = {
-        s: np.where(i >= 0, np.asarray(pop[f"employment_rate_{s}"]["value"])[np.maximum(i, 0)], 0.0)
-        for s, i in idx.items()
-    }
-    out = np.where(sex == Sex.MALE, rate["male"], rate["female"])
-    if hukou is not None:
-        uplift = pop["migrant_employment_uplift"]
-        out = np.where(hukou, out, np.minimum(out * uplift["value"], uplift["cap"]))
-    return out
-
-
-def census_unemployment(model: BaotouModel) -> None:
+def census_unemployment(people: People, month: Month) -> None:
     """At the census, a share of the people in work are between jobs: the steady state of the
     job-loss and re-employment hazards. Everyone in the labour force gets the month of their
     next job loss or job find."""
-    people, beh = model.people, model.beh
+    beh = month.behaviour
     working = np.flatnonzero(people.employed)
     share = beh["job_loss_rate"] / (beh["job_loss_rate"] + beh["reemployment_rate"])
-    _stop_work(people, working[model.uniform(people.key[working], "census_unemployed") < share], searching=True)
+    _stop_work(people, working[month.draw(people.key[working], "census_unemployed") < share], searching=True)
     in_force = np.flatnonzero(people.employed | people.unemployed)
     people.job_change_month[in_force] = next_job_change(
-        model, people.key[in_force], people.employed[in_force], model.month
+        month, people.key[in_force], people.employed[in_force], month.index
     )
 
 
-def labour_force_by_age(model: BaotouModel) -> None:
+def labour_force_by_age(people: People, month: Month) -> None:
     """On the birthday that takes them into a new age band, people join or leave the labour
     force, so that each band keeps the share in work of ``employment_rate``: where it rises from
     the band before, that share of those out of the labour force start a job
@@ -71,26 +55,26 @@ def labour_force_by_age(model: BaotouModel) -> None:
     The rate changes only between bands, so each person carries the month of their next band
     birthday (``labour_review_month``) instead of everyone being looked at each month.
     """
-    people, pop, month = model.people, model.pop_params, model.month
-    due = np.flatnonzero(people.labour_review_month <= month)  # also those not scheduled yet (-1)
+    pop, now = month.population, month.index
+    due = np.flatnonzero(people.labour_review_month <= now)  # also those not scheduled yet (-1)
     new = due[people.labour_review_month[due] < 0]
-    people.labour_review_month[new] = _next_band_birthday(pop, people.age_months[new], month, this_one=True)
-    rows = due[(people.labour_review_month[due] == month) & people.alive[due]]
-    people.labour_review_month[rows] = _next_band_birthday(pop, people.age_months[rows], month, this_one=False)
+    people.labour_review_month[new] = _next_band_birthday(pop, people.age_months[new], now, this_one=True)
+    rows = due[(people.labour_review_month[due] == now) & people.alive[due]]
+    people.labour_review_month[rows] = _next_band_birthday(pop, people.age_months[rows], now, this_one=False)
     rows = rows[people.study_months[rows] < 0]
     age, sex, hukou = people.age_months[rows] // 12, people.sex[rows], people.hukou[rows]
     now, before = employment_rate(pop, age, sex, hukou), employment_rate(pop, age - 1, sex, hukou)
     in_force = people.employed[rows] | people.unemployed[rows]
-    u = model.uniform(people.key[rows], "labour_force")
+    u = month.draw(people.key[rows], "labour_force")
     with np.errstate(divide="ignore", invalid="ignore"):
         join = ~in_force & (now > before) & (u * (1 - before) < now - before)
         leave = in_force & (now < before) & (u * before < before - now)
-    _start_jobs(model, rows[join])
+    start_jobs(people, month, rows[join])
     _stop_work(people, rows[leave], searching=False)
     people.job_change_month[rows[leave]] = -1
 
 
-def _next_band_birthday(pop: dict, age_months: np.ndarray, month: int, this_one: bool) -> np.ndarray:
+def _next_band_birthday(pop: Mapping[str, Any], age_months: np.ndarray, month: int, this_one: bool) -> np.ndarray:
     """Month of the next birthday on which the employment rate's age band changes (NEVER after
     the last band); ``this_one``: a band birthday this very month counts."""
     starts = np.union1d(pop["employment_rate_male"]["bands"], pop["employment_rate_female"]["bands"]) * 12
@@ -99,7 +83,7 @@ def _next_band_birthday(pop: dict, age_months: np.ndarray, month: int, this_one:
     return np.where(at < starts.size, month + ahead, NEVER).astype(np.int32)
 
 
-def _stop_work(people, rows: np.ndarray, searching: bool) -> None:
+def _stop_work(people: People, rows: np.ndarray, searching: bool) -> None:
     """Out of work: looking for another job (``searching``) or out of the labour force."""
     people.employed[rows] = False
     people.unemployed[rows] = searching
@@ -108,32 +92,46 @@ def _stop_work(people, rows: np.ndarray, searching: bool) -> None:
     people.provident_fund[rows] = False
 
 
-def _start_jobs(model: BaotouModel, rows: np.ndarray) -> None:
-    """A new job: a wage at today's level for their education, insurance at their kind's
-    coverage, and the month they will lose it."""
-    people, pop = model.people, model.pop_params
-    keys = people.key[rows]
+def job_terms(
+    month: Month, keys: np.ndarray, education: np.ndarray, kind: np.ndarray, insured_floor: float = 0.0
+) -> dict[str, np.ndarray]:
+    """The one rule for starting a job: a wage at today's level for the education (with the
+    person's own dispersion), social insurance and provident-fund contributions at the kind's
+    coverage (at least ``insured_floor``: S1 for newcomers), and the month the job will be lost.
+    Drawn from the person's keys, so the same in every scenario run with the seed."""
+    pop = month.population
     sigma = pop["wage_dispersion"]["value"]
-    noise = np.exp(sigma * ndtri(model.uniform(keys, "wage")) - sigma**2 / 2)
-    people.income[rows] = model.now.wage[BAOTOU] * EDUCATION_PREMIUM[people.education[rows]] * noise
-    kind = people.kind[rows]
-    for column in ("social_insurance", "provident_fund"):
-        coverage = np.asarray(pop[f"{column}_coverage"]["value"])[kind]
-        people.column(column)[rows] = model.uniform(keys, column) < coverage
+    noise = np.exp(sigma * ndtri(month.draw(keys, "wage")) - sigma**2 / 2)
+    coverage = np.asarray(pop["social_insurance_coverage"]["value"])[kind]
+    if insured_floor:
+        coverage = np.maximum(coverage, insured_floor)
+    pf = np.asarray(pop["provident_fund_coverage"]["value"])[kind]
+    return {
+        "income": month.now.wage[BAOTOU] * EDUCATION_PREMIUM[education] * noise,
+        "social_insurance": month.draw(keys, "social_insurance") < coverage,
+        "provident_fund": month.draw(keys, "provident_fund") < pf,
+        "job_change_month": next_job_change(month, keys, np.ones(keys.size, bool), month.index + 1),
+    }
+
+
+def start_jobs(people: People, month: Month, rows: np.ndarray) -> None:
+    """People in Baotou start a new job (``job_terms``)."""
+    terms = job_terms(month, people.key[rows], people.education[rows], people.kind[rows])
+    for column, value in terms.items():
+        people.column(column)[rows] = value
     people.employed[rows] = True
     people.unemployed[rows] = False
-    people.job_change_month[rows] = next_job_change(model, keys, np.ones(rows.size, bool), model.month + 1)
 
 
-def job_turnover(model: BaotouModel) -> None:
+def job_turnover(people: People, month: Month) -> None:
     """This month's job losses and job finds among the labour force.
 
     Each employed person has a month in which they lose their job, each unemployed person one in
     which they find another (``next_job_change``): a look-up this month, no draw per person.
     """
-    people, month = model.people, model.month
-    due = np.flatnonzero((people.job_change_month == month) & people.alive)
+    now = month.index
+    due = np.flatnonzero((people.job_change_month == now) & people.alive)
     lose, find = due[people.employed[due]], due[people.unemployed[due]]
     _stop_work(people, lose, searching=True)
-    people.job_change_month[lose] = next_job_change(model, people.key[lose], np.zeros(lose.size, bool), month + 1)
-    _start_jobs(model, find)
+    people.job_change_month[lose] = next_job_change(month, people.key[lose], np.zeros(lose.size, bool), now + 1)
+    start_jobs(people, month, find)

@@ -11,7 +11,8 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from model.categories import Area, Kind, Origin, Role, Tenure
-from model.population import People
+from model.people.life_stages import CHILDCARE, COMPULSORY_SCHOOL, ELDER_AGE, PRESCHOOL, Ages
+from model.people.store import People
 
 
 @dataclass
@@ -42,8 +43,18 @@ class Choosers:
     def __len__(self) -> int:
         return self.key.size
 
+    @classmethod
+    def of(cls, people: People, rows: np.ndarray, graduate: bool = False) -> Choosers:
+        """Choosers for agents in Baotou (``rows``), with their households' composition."""
+        return from_people(people, rows, graduate)
+
     def subset(self, rows: np.ndarray) -> Choosers:
         return Choosers(**{f.name: getattr(self, f.name)[rows] for f in fields(self)})
+
+    def concat(self, other: Choosers) -> Choosers:
+        return Choosers(
+            **{f.name: np.concatenate([getattr(self, f.name), getattr(other, f.name)]) for f in fields(self)}
+        )
 
     @property
     def school_children(self) -> np.ndarray:
@@ -52,6 +63,24 @@ class Choosers:
     @property
     def is_talent(self) -> np.ndarray:
         return self.kind == Kind.TALENT
+
+
+MAX_KIDS = 3  # children who may come with a mover (columns of ``Family.kids_ages``)
+
+
+@dataclass
+class Family:
+    """Who would come with each arriving chooser (arrays over choosers)."""
+
+    head_sex: np.ndarray
+    couple: np.ndarray
+    kids_ages: np.ndarray  # (n, MAX_KIDS), -1 for none
+
+    def subset(self, rows: np.ndarray) -> Family:
+        return Family(self.head_sex[rows], self.couple[rows], self.kids_ages[rows])
+
+    def concat(self, other: Family) -> Family:
+        return Family(*(np.concatenate([getattr(self, f.name), getattr(other, f.name)]) for f in fields(self)))
 
 
 def from_people(people: People, rows: np.ndarray, graduate: bool = False) -> Choosers:
@@ -63,12 +92,13 @@ def from_people(people: People, rows: np.ndarray, graduate: bool = False) -> Cho
     m_hh, m_age = np.searchsorted(households, hh[members]), people.age_months[members] // 12
     size = np.bincount(m_hh, minlength=households.size)
     counts = {
-        name: np.bincount(m_hh[(m_age >= lo) & (m_age <= hi)], minlength=households.size)
-        for name, lo, hi in (("kids_0_2", 0, 2), ("kids_3_5", 3, 5), ("kids_6_15", 6, 15), ("elder", 60, 200))
+        name: np.bincount(m_hh[ages.years(m_age)], minlength=households.size)
+        for name, ages in (("kids_0_2", CHILDCARE), ("kids_3_5", PRESCHOOL), ("kids_6_15", COMPULSORY_SCHOOL))
     }
+    counts["elder"] = np.bincount(m_hh[m_age >= ELDER_AGE], minlength=households.size)
     spouse = np.bincount(m_hh[people.role[members] == Role.SPOUSE], minlength=households.size)
     age = people.age_months[rows] // 12
-    own_elder = (age >= 60).astype(np.int64)
+    own_elder = (age >= ELDER_AGE).astype(np.int64)
     head = people.role[rows] == Role.HEAD
     # Kids and spouse belong to the chooser only if the chooser heads the household.
     return Choosers(
@@ -111,8 +141,8 @@ def outside(
     """
     n = key.size
 
-    def count(lo: int, hi: int) -> np.ndarray:
-        return ((kids_ages >= lo) & (kids_ages <= hi)).sum(axis=1)
+    def count(ages: Ages) -> np.ndarray:
+        return ages.years(kids_ages).sum(axis=1)
 
     zeros = np.zeros(n, dtype=np.int64)
     return Choosers(
@@ -129,9 +159,9 @@ def outside(
         social_insurance_months=zeros.copy(),
         provident_fund_months=zeros.copy(),
         couple=couple,
-        kids_0_2=count(0, 2),
-        kids_3_5=count(3, 5),
-        kids_6_15=count(6, 15),
+        kids_0_2=count(CHILDCARE),
+        kids_3_5=count(PRESCHOOL),
+        kids_6_15=count(COMPULSORY_SCHOOL),
         elder_60=np.zeros(n, dtype=bool),
         household_size=1 + couple.astype(np.int64) + (kids_ages >= 0).sum(axis=1),
         graduate=np.zeros(n, dtype=bool),
