@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from model.runs.compare import effects_for_seed, summarise
+from model.runs.compare import summarise
+from model.runs.effect import effects_for_seed
 from model.runs.runner import run_seed
 from model.scenario import Scenario, load
 
@@ -57,7 +58,8 @@ def compare(
     end: str | None = None,
     **sections,
 ) -> Comparison:
-    """A scenario against a counterfactual with the same seeds (common random numbers)."""
+    """A scenario against a counterfactual with the same seeds (common random numbers); the effects
+    are defined in ``model.runs.effect`` (the difference in cost over the difference in residents)."""
     a, b = run(name, seeds, scale, end, **sections), run(against, seeds, scale, end, **sections)
     effects = []
     for seed in sorted(a.indicators.seed.unique()):

@@ -45,12 +45,14 @@ def outputs() -> str:
         "| `population_start` | persons | population at the first simulated month (the census at scale 1) |",
     ]
     lines += [f"| `{name}` | {ind.unit} | {_cell(ind.meaning)} |" for name, ind in INDICATORS.items()]
-    from model.runs.compare import EFFECTS
+    from model.runs.effect import DEFINITION, EFFECTS
 
     lines += [
         "\n## Effects written by `compare`\n",
         "`compare` adds rows with scenario `<scenario>-vs-<against>` to `indicators.csv` (one per seed) and writes",
-        "`effects.csv` (`indicator,year,mean,p05,p95,seeds`: the mean and 90 % interval over seeds).\n",
+        "`effects.csv` (`indicator,year,mean,p05,p95,seeds`: the mean and 90 % interval over seeds).",
+        "`model.api.compare` and the experiments' outcomes use the same definitions (`model/runs/effect.py`).\n",
+        DEFINITION + "\n",
         "| indicator | meaning |",
         "|---|---|",
         *(f"| `{name}` | {_cell(text)} |" for name, text in EFFECTS.items()),

@@ -116,7 +116,8 @@ def extra_population(summary: pd.DataFrame, scenario: str, against: str) -> plt.
 
 
 def cost_per_resident(summary: pd.DataFrame, scenario: str) -> plt.Figure:
-    """Cumulative cost per additional resident by measure in the last year, ranked, with 90 % intervals."""
+    """Cost per additional resident by measure in the last year (cumulative net cost / cumulative
+    attributed residents, ``model.runs.effect``), ranked, with 90 % intervals."""
     last = summary.year.max()
     rows = summary[(summary.year == last) & summary.indicator.str.startswith("cost_per_additional_resident_")]
     rows = rows.dropna(subset=["mean"]).assign(measure=lambda d: d.indicator.str.rsplit("_", n=1).str[-1])
@@ -130,7 +131,7 @@ def cost_per_resident(summary: pd.DataFrame, scenario: str) -> plt.Figure:
         ax.barh(y, rows["mean"], xerr=err, color="tab:orange", ecolor="black", capsize=2)
         ax.set_yticks(y, rows.measure)
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: f"{x:,.0f}"))
-    ax.set_xlabel("yuan of fiscal cost per additional resident (cumulative to the last year)")
+    ax.set_xlabel("yuan of net fiscal cost per attributed resident (cumulative to the last year)")
     ax.set_title(f"Cost per additional resident by measure, {scenario}, to {last} (90 % interval)")
     return fig
 

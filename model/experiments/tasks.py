@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from model.model import BaotouModel
+from model.runs import effect
 from model.scenario import load
 
 
@@ -27,20 +28,20 @@ def _indicators(scenario_name: str, overrides: dict, seed: int) -> pd.DataFrame:
 
 
 def outcomes(scenario: pd.DataFrame, against: pd.DataFrame | None) -> dict[str, float]:
-    """Population in 2030 and 2035; extra residents and cost per additional resident against the
-    counterfactual (NaN where the run does not reach the year or there is no counterfactual)."""
-    s = scenario.pivot_table(index="year", columns="indicator", values="value")
-    get = lambda t, y, k: float(t.loc[y, k]) if y in t.index else np.nan  # noqa: E731
-    out = {"population_2030": get(s, 2030, "population"), "population_2035": get(s, 2035, "population")}
+    """Population in 2030 and 2035 and, against the counterfactual (``model.runs.effect``, as in
+    `compare`): extra residents in 2030 and 2035, the net fiscal cost to 2035 (the scenario's
+    minus the counterfactual's) and the cost per additional resident in 2035 (that net cost / the
+    extra residents). NaN where the run does not reach the year, there are no extra residents or
+    there is no counterfactual."""
+    s = effect.wide(scenario)
+    get = lambda series, year: float(series.loc[year]) if year in series.index else np.nan  # noqa: E731
+    out = {"population_2030": get(s.population, 2030), "population_2035": get(s.population, 2035)}
     if against is not None:
-        b = against.pivot_table(index="year", columns="indicator", values="value")
+        e = effect.yearly(s, effect.wide(against))
         for year in (2030, 2035):
-            out[f"extra_population_{year}"] = get(s, year, "population") - get(b, year, "population")
-        cost = float(s.loc[s.index <= 2035, "cost_total"].sum()) if 2035 in s.index else np.nan
-        cost -= float(b.loc[b.index <= 2035, "cost_total"].sum()) if 2035 in b.index else 0.0
-        out["cost_2035"] = cost  # fiscal cost to 2035, net of the counterfactual's
-        extra = out["extra_population_2035"]
-        out["cost_per_additional_resident_2035"] = cost / extra if extra and extra > 0 else np.nan
+            out[f"extra_population_{year}"] = get(e.extra_population, year)
+        out["cost_2035"] = get(e.cumulative_net_cost_total, 2035)
+        out["cost_per_additional_resident_2035"] = get(e.cost_per_additional_resident, 2035)
     return out
 
 

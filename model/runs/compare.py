@@ -1,10 +1,11 @@
 """A scenario against a counterfactual with the same seeds (common random numbers).
 
-Per seed and year it computes the differences a planner asks for: extra population, extra
-arrivals and fewer departures (in total and by agent kind), the fiscal cost of each measure,
-the expected extra residents attributed to each measure, and the cost per additional resident;
-then their mean and 90 % interval over seeds. The interval shows chance alone (the same
-parameters, different seeds), not uncertainty in the parameters.
+Per seed and year it computes the differences a planner asks for (``model.runs.effect``, the one
+definition of them): extra population, extra arrivals and fewer departures (in total and by
+agent kind), the fiscal cost of each measure and its net cost against the counterfactual, the
+expected extra residents attributed to each measure, and the cost per additional resident; then
+their mean and 90 % interval over seeds. The interval shows chance alone (the same parameters,
+different seeds), not uncertainty in the parameters.
 """
 
 from __future__ import annotations
@@ -16,54 +17,10 @@ import pandas as pd
 from tqdm import tqdm
 
 from model import plots
-from model.indicators import KINDS
+from model.runs.effect import effects_for_seed
 from model.runs.results import RESULTS_DIR, RunWriter, atomic_write_csv, new_run_dir
 from model.runs.runner import collect_seeds, run_seed
-from model.scenario import Scenario, measure_specs
-
-MEASURES = list(measure_specs())
-
-# What `compare` writes for each seed and year (scenario "<scenario>-vs-<against>"), and summarises
-# in effects.csv. <kind> is resident, migrant_worker, graduate or talent; <id> a measure.
-EFFECTS = {
-    "extra_population": "population at year end, scenario minus counterfactual (persons)",
-    "extra_in_migration": "arrivals, scenario minus counterfactual (persons)",
-    "fewer_departures": "departures, counterfactual minus scenario (persons)",
-    "extra_births": "births, scenario minus counterfactual (persons)",
-    "extra_in_migration_<kind>": "arrivals of one kind, with their dependants (persons)",
-    "fewer_departures_<kind>": "departures of one kind avoided (persons)",
-    "cost_total": "fiscal cost of all measures in the year (yuan)",
-    "cumulative_cost_total": "fiscal cost since the start (yuan)",
-    "cost_per_additional_resident": "cumulative cost / extra population (yuan per person; blank if no extra)",
-    "cost_<id>": "fiscal cost of one measure in the year (yuan)",
-    "attributed_<id>": "expected extra residents from one measure's effect on decisions in the year (persons)",
-    "cost_per_additional_resident_<id>": "cumulative cost of a measure / its cumulative attributed residents (yuan)",
-}
-
-
-def effects_for_seed(scenario: pd.DataFrame, against: pd.DataFrame) -> pd.DataFrame:
-    """Differences for one seed: long rows ``year, indicator, value``."""
-    s = scenario.pivot_table(index="year", columns="indicator", values="value")
-    b = against.pivot_table(index="year", columns="indicator", values="value")
-    out = pd.DataFrame(index=s.index)
-    out["extra_population"] = s.population - b.population
-    out["extra_in_migration"] = s.in_migration - b.in_migration
-    out["fewer_departures"] = b.out_migration - s.out_migration
-    out["extra_births"] = s.births - b.births
-    for k in KINDS:
-        out[f"extra_in_migration_{k}"] = s[f"in_migration_{k}"] - b[f"in_migration_{k}"]
-        out[f"fewer_departures_{k}"] = b[f"out_migration_{k}"] - s[f"out_migration_{k}"]
-    out["cost_total"] = s.cost_total
-    out["cumulative_cost_total"] = s.cost_total.cumsum()
-    extra = out.extra_population.where(out.extra_population > 0)
-    out["cost_per_additional_resident"] = out.cumulative_cost_total / extra
-    for mid in MEASURES:
-        out[f"cost_{mid}"] = s[f"cost_{mid}"]
-        out[f"attributed_{mid}"] = s[f"attributed_{mid}"]
-        cumulative = s[f"attributed_{mid}"].cumsum()
-        out[f"cost_per_additional_resident_{mid}"] = s[f"cost_{mid}"].cumsum() / cumulative.where(cumulative > 0)
-    long = out.reset_index().melt(id_vars="year", var_name="indicator", value_name="value")
-    return long
+from model.scenario import Scenario
 
 
 def summarise(effects: pd.DataFrame) -> pd.DataFrame:
@@ -120,7 +77,7 @@ def format_effects(summary: pd.DataFrame) -> str:
         "extra_population",
         "extra_in_migration",
         "fewer_departures",
-        "cumulative_cost_total",
+        "cumulative_net_cost_total",
         "cost_per_additional_resident",
     ]
     seeds = int(summary.seeds.max())
