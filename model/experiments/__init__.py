@@ -22,6 +22,7 @@ import pandas as pd
 from model import __version__
 from model.experiments import design
 from model.experiments.executors import execute
+from model.experiments.identity import digest
 from model.experiments.sensitivity import analyse
 from model.experiments.spec import Experiment
 from model.experiments.tasks import outcomes
@@ -29,7 +30,7 @@ from model.runs.results import RESULTS_DIR, atomic_write_csv, atomic_write_text,
 
 
 def run_dir_for(exp: Experiment, out: Path = RESULTS_DIR) -> Path:
-    return Path(out) / f"experiment-{exp.name}-{exp.digest()}"
+    return Path(out) / f"experiment-{exp.name}-{digest(exp)}"
 
 
 def tasks_for(exp: Experiment) -> tuple[list[str], np.ndarray, list[dict]]:

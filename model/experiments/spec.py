@@ -23,11 +23,8 @@ the key and what is allowed.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -83,42 +80,6 @@ class Experiment:
 
     def content(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k != "path"}
-
-    def digest(self) -> str:
-        """A short hash of everything that decides the runs' numbers: the design's points in order,
-        the seeds, scale and period, the fully resolved scenarios (calibrated defaults included)
-        and the model's code and data. The same experiment gets the same results directory, so a
-        rerun resumes; any change gets a new one, so nothing earlier is mixed in or overwritten.
-        Outcomes and the description are computed or shown from the runs, so they are left out."""
-        from model.experiments.design import points
-
-        decides = {
-            "names": list(self.parameters),
-            "points": points(self).round(12).tolist(),
-            "design": self.design,
-            "seeds": self.seeds,
-            "seed": self.seed,
-            "scale": self.scale,
-            "end": self.end,
-            "scenario": load(self.scenario).values,
-            "against": load(self.against).values if self.against else None,
-            "uncertain": list(self.uncertain),
-            "code": code_digest(),
-        }
-        return hashlib.sha256(json.dumps(decides, sort_keys=True, default=str).encode()).hexdigest()[:8]
-
-
-@cache
-def code_digest() -> str:
-    """A hash of the model package's code and data files."""
-    root = Path(__file__).resolve().parent.parent
-    h = hashlib.sha256()
-    for path in sorted(
-        p for p in root.rglob("*") if p.suffix in (".py", ".toml", ".csv") and "__pycache__" not in p.parts
-    ):
-        h.update(str(path.relative_to(root)).encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()
 
 
 def validate(exp: Experiment, where: str) -> Experiment:
