@@ -26,3 +26,25 @@ def test_readme_commands_are_make_targets():
 
 def test_ci_runs_the_readme_test_command():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_readme_layout_lists_every_module():
+    """The README's layout table names every module of the package in its folder's row (a
+    package's ``__init__.py`` only if it holds more than its docstring)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    rows = {
+        line.split("|")[1].strip().strip("`"): line
+        for line in readme.splitlines()
+        if line.startswith("| `model/")
+    }
+    missing = []
+    for path in sorted((root / "model").rglob("*.py")):
+        if path.name == "__init__.py" and len(path.read_text(encoding="utf-8").splitlines()) < 5:
+            continue
+        folder = path.parent.relative_to(root).as_posix() + "/"
+        if f"`{path.name}`" not in rows.get(folder, ""):
+            missing.append(path.relative_to(root).as_posix())
+    assert not missing, f"README layout table does not list: {missing}"
