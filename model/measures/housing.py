@@ -266,7 +266,8 @@ class TalentHousing(_Allocated):
         elapsed = month.index - self.since
         free = elapsed < self.months_by_tenant / self._tenancy_per_free_month()
         rent = month.now.rent[BAOTOU] / 12
-        self.pay(np.where(free, rent, self.p["half_rent_share"] * rent))
+        # The city pays the rent the tenant does not: all of it, then the part above their share.
+        self.pay(np.where(free, rent, (1 - self.p["half_rent_share"]) * rent))
 
     def purchase_incentive(self, ch: Choosers, month: Month) -> np.ndarray:
         # Postgraduates who came to Baotou and settled their hukou here.
