@@ -13,6 +13,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from model.compiled import ENABLED, kernel
+
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
@@ -49,19 +51,57 @@ def salt(seed: int, name: str, month: int = 0) -> np.uint64:
     return np.uint64(acc)
 
 
+@kernel
+def _mix_kernel(keys: np.ndarray, tag: np.uint64, out: np.ndarray) -> None:
+    """``_mix(keys * golden + tag)`` element by element (the compiled twin of the numpy path)."""
+    golden, m1, m2 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+    for i in range(keys.size):
+        x = keys[i] * golden + tag
+        x ^= x >> np.uint64(30)
+        x *= m1
+        x ^= x >> np.uint64(27)
+        x *= m2
+        out[i] = x ^ (x >> np.uint64(31))
+
+
+@kernel
+def _uniform_kernel(keys: np.ndarray, tag: np.uint64, out: np.ndarray) -> None:
+    """``uniform``'s compiled twin: the same bits as the numpy path."""
+    golden, m1, m2 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+    for i in range(keys.size):
+        x = keys[i] * golden + tag
+        x ^= x >> np.uint64(30)
+        x *= m1
+        x ^= x >> np.uint64(27)
+        x *= m2
+        x ^= x >> np.uint64(31)
+        out[i] = (np.float64(x >> np.uint64(11)) + 0.5) * 2.0**-53
+
+
 def derive_keys(parent: np.ndarray, tag: np.uint64) -> np.ndarray:
     """New person keys from parent keys (a mother's, a candidate's) and a tag."""
+    parent = np.ascontiguousarray(parent, dtype=np.uint64)
+    if ENABLED:
+        out = np.empty(parent.size, dtype=np.uint64)
+        _mix_kernel(parent.ravel(), np.uint64(tag), out)
+        return out.reshape(parent.shape)
     with np.errstate(over="ignore"):
-        return _mix(np.asarray(parent, dtype=np.uint64) * _GOLDEN + tag)
+        return _mix(parent * _GOLDEN + tag)
 
 
 def uniform(keys: np.ndarray, seed: int, name: str, month: int = 0) -> np.ndarray:
     """One U(0,1) draw per key (float64, never exactly 0) for decision ``name`` in ``month``."""
+    keys = np.ascontiguousarray(keys, dtype=np.uint64)
+    if ENABLED:
+        out = np.empty(keys.size, dtype=np.float64)
+        _uniform_kernel(keys.ravel(), salt(seed, name, month), out)
+        return out.reshape(keys.shape)
     with np.errstate(over="ignore"):
-        x = _mix(np.asarray(keys, dtype=np.uint64) * _GOLDEN + salt(seed, name, month))
+        x = _mix(keys * _GOLDEN + salt(seed, name, month))
     return ((x >> np.uint64(11)).astype(np.float64) + 0.5) * 2.0**-53
 
 
 def exponential(keys: np.ndarray, seed: int, name: str, month: int = 0) -> np.ndarray:
-    """Exp(1) draws for event times, one per key."""
+    """Exp(1) draws for event times, one per key (the logarithm always numpy's, so both paths
+    agree to the bit)."""
     return (-np.log(uniform(keys, seed, name, month))).astype(np.float32)
