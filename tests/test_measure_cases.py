@@ -340,12 +340,6 @@ def test_H4_in_half_rent_months_the_city_pays_the_part_of_the_rent_the_tenant_do
     assert h4.spent - free * rent / 12 == approx((1 - 0.25) * rent / 12)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="H4 TalentHousing.deliver sets the lease from the education of the household's head, not of "
-    "the graduate who queued: a local postgraduate living with a parent is offered 24 free months but "
-    "gets the college tenancy (12 + 12)",
-)
 def test_H4_a_local_graduate_living_with_parents_gets_the_tenancy_of_their_own_degree():
     """H4: a postgraduate of a Baotou university who stays on, living in the renting household of
     a parent with senior secondary schooling, is offered free_months_postgraduate free months,

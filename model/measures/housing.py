@@ -33,6 +33,7 @@ class _Allocated(Measure):
     def __init__(self, config: dict[str, Any], weight: float) -> None:
         super().__init__(config, weight)
         self.queue = np.empty(0, dtype=np.int64)  # household ids waiting, first come first served
+        self.queue_lease = np.empty(0, dtype=np.int64)  # the lease each was offered (months)
         self.tenants = np.empty(0, dtype=np.int64)
         self.since = np.empty(0, dtype=np.int64)
         self.months_by_tenant = np.empty(0, dtype=np.int64)  # lease length per tenant
@@ -54,27 +55,34 @@ class _Allocated(Measure):
 
     def _drop_gone_from_queue(self, people: People) -> None:
         if self.queue.size:  # the queue matters only while places are given
-            self.queue = self.queue[households.alive(people)[self.queue]]
+            self._keep_in_queue(households.alive(people)[self.queue])
 
-    def _enqueue(self, people: People, household_ids: np.ndarray) -> None:
+    def _keep_in_queue(self, keep: np.ndarray) -> None:
+        self.queue, self.queue_lease = self.queue[keep], self.queue_lease[keep]
+
+    def _enqueue(self, people: People, household_ids: np.ndarray, lease_months: np.ndarray) -> None:
+        """Households not yet queued or housed join the queue, each with the lease it was offered."""
         listed = np.zeros(households.capacity(people), dtype=bool)
         listed[self.queue] = True
         listed[self.tenants] = True
-        new = np.unique(household_ids[~listed[household_ids]])
+        fresh = ~listed[household_ids]
+        new, first = np.unique(household_ids[fresh], return_index=True)
+        lease = np.broadcast_to(np.asarray(lease_months, dtype=np.int64), household_ids.shape)[fresh][first]
         self.queue = np.concatenate([self.queue, new])
+        self.queue_lease = np.concatenate([self.queue_lease, lease])
 
     def _waiting(self, people: People) -> np.ndarray:
         """The queue, less households that no longer need a place (they bought, or got another)."""
         heads = households.head_of(people, self.queue)
         ok = heads >= 0
         ok[ok] = np.isin(people.tenure[heads[ok]], NOT_OWNING)
-        self.queue = self.queue[ok]
+        self._keep_in_queue(ok)
         return self.queue
 
-    def _admit(self, people: People, month: Month, count: int, lease_months: np.ndarray | float) -> np.ndarray:
+    def _admit(self, people: People, month: Month, count: int) -> np.ndarray:
         take = self._waiting(people)[:count]
-        self.queue = self.queue[take.size :]
-        lease = np.broadcast_to(np.asarray(lease_months, dtype=np.int64), take.shape)
+        lease = self.queue_lease[: take.size]
+        self.queue, self.queue_lease = self.queue[take.size :], self.queue_lease[take.size :]
         self.tenants = np.concatenate([self.tenants, take])
         self.since = np.concatenate([self.since, np.full(take.size, month.index)])
         self.months_by_tenant = np.concatenate([self.months_by_tenant, lease])
@@ -84,9 +92,14 @@ class _Allocated(Measure):
     def _eligible(self, ch: Choosers) -> np.ndarray:
         raise NotImplementedError
 
+    def _lease_months(self, ch: Choosers) -> np.ndarray:
+        """The tenancy each eligible chooser is offered (months)."""
+        raise NotImplementedError
+
     def on_arrival(self, rows: np.ndarray, ch: Choosers, month: Month, people: People) -> None:
         """Eligible newcomers (and graduates who stay) join the queue."""
-        self._enqueue(people, people.household_id[rows][self._eligible(ch)])
+        eligible = self._eligible(ch)
+        self._enqueue(people, people.household_id[rows][eligible], self._lease_months(ch)[eligible])
 
     def access_probability(self, places_per_year: float) -> float:
         """Chance a new applicant gets a place within a year, given the queue ahead."""
@@ -108,6 +121,9 @@ class PublicRental(_Allocated):
         newcomer = ~ch.hukou | (ch.months_in_baotou <= self.p["newcomer_months"])
         return np.isin(ch.tenure, NOT_OWNING) & newcomer & (ch.employed | ~ch.in_baotou)
 
+    def _lease_months(self, ch: Choosers) -> np.ndarray:
+        return np.full(len(ch), self.p["lease_months"])
+
     def _flats_per_year(self, month: Month) -> float:
         return float(self.p["units"] * month.agents_per_person)
 
@@ -123,12 +139,13 @@ class PublicRental(_Allocated):
         if not self._opened:  # migrants already in Baotou apply when the measure opens
             heads = households.head_rows(people)
             ch = Choosers.of(people, heads)
-            self._enqueue(people, people.household_id[heads][self._eligible(ch) & ~ch.hukou])
+            applying = self._eligible(ch) & ~ch.hukou
+            self._enqueue(people, people.household_id[heads][applying], self._lease_months(ch)[applying])
             self._opened = True
         self._carry += self._flats_per_year(month) / 12
         admit = int(self._carry)
         self._carry -= admit
-        self._admit(people, month, admit, self.p["lease_months"])
+        self._admit(people, month, admit)
 
     def upkeep(self, month: Month, people: People) -> None:
         self.pay(self.p["rent_discount"] * month.now.rent[BAOTOU] / 12, self.tenants.size)
@@ -235,6 +252,10 @@ class TalentHousing(_Allocated):
         postgraduate = ch.education >= Education.POSTGRADUATE
         return np.where(postgraduate, self.p["free_months_postgraduate"], self.p["free_months_college"])
 
+    def _lease_months(self, ch: Choosers) -> np.ndarray:
+        # The tenancy of the graduate or talent who applied, whoever heads their household.
+        return np.asarray(self._free_months(ch) * self._tenancy_per_free_month())
+
     def _tenancy_per_free_month(self) -> float:
         """Months of tenancy for each rent-free month: the free one and those at half rent."""
         return float(1 + self.p["half_rent_months_per_free_month"])
@@ -258,9 +279,7 @@ class TalentHousing(_Allocated):
         self._drop_gone_from_queue(people)
         free = int(round(self.p["apartments"] * month.agents_per_person)) - self.tenants.size
         if free > 0 and self._waiting(people).size:
-            heads = households.head_of(people, self.queue[:free])
-            lease = self._free_months(Choosers.of(people, heads)) * self._tenancy_per_free_month()
-            self._admit(people, month, heads.size, lease)
+            self._admit(people, month, free)
 
     def upkeep(self, month: Month, people: People) -> None:
         elapsed = month.index - self.since
