@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import IntEnum
 from typing import Any, Self, overload
 
 import numpy as np
@@ -26,7 +27,7 @@ class Column:
     dtype: type
     default: Any
     meaning: str
-    category: type | None = None
+    category: type[IntEnum] | None = None
 
 
 COLUMNS: dict[str, Column] = {
