@@ -61,17 +61,17 @@ def compare(
     """A scenario against a counterfactual with the same seeds (common random numbers); the effects
     are defined in ``model.runs.effect`` (the difference in cost over the difference in residents)."""
     a, b = run(name, seeds, scale, end, **sections), run(against, seeds, scale, end, **sections)
-    effects = []
+    per_seed = []
     for seed in sorted(a.indicators.seed.unique()):
         eff = effects_for_seed(a.indicators[a.indicators.seed == seed], b.indicators[b.indicators.seed == seed])
         eff.insert(0, "seed", seed)
         eff.insert(0, "scenario", f"{name}-vs-{against}")
-        effects.append(eff)
-    effects = pd.concat(effects, ignore_index=True)
+        per_seed.append(eff)
+    effects = pd.concat(per_seed, ignore_index=True)
     return Comparison(a, b, effects, summarise(effects))
 
 
-def calibration() -> dict[str, pd.DataFrame]:
+def calibration() -> dict[str, pd.DataFrame | pd.Series]:
     """The committed calibration: estimates, fit to every target, the out-of-sample check."""
     import tomllib
 

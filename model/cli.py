@@ -108,12 +108,12 @@ def main(argv: list[str] | None = None) -> int:
         targets = load_targets()
         setting = Setting(scale=args.scale, seeds=tuple(range(args.seeds)))
         bar = tqdm(total=args.max_evaluations, unit="fit", desc="calibrate")
-        result = calibrate(
-            targets,
-            setting,
-            max_evaluations=args.max_evaluations,
-            on_evaluation=lambda j: (bar.update(1), bar.set_postfix(J=f"{j:.2f}")),
-        )
+
+        def evaluated(j: float) -> None:
+            bar.update(1)
+            bar.set_postfix(J=f"{j:.2f}")
+
+        result = calibrate(targets, setting, max_evaluations=args.max_evaluations, on_evaluation=evaluated)
         bar.close()
         report.write(result, targets, CALIBRATED_FILE)
         from model.calibration import calibrated_defaults

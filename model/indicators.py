@@ -43,7 +43,7 @@ class Indicator:
 
 def _share(model: BaotouModel, mask_fn: Callable[[BaotouModel], np.ndarray]) -> float:
     alive = model.people.alive
-    return 100.0 * np.count_nonzero(mask_fn(model) & alive) / max(np.count_nonzero(alive), 1)
+    return 100.0 * np.count_nonzero(mask_fn(model) & alive) / max(int(np.count_nonzero(alive)), 1)
 
 
 def _age_share(lo: int, hi: int) -> Callable[[BaotouModel], float]:
@@ -60,7 +60,7 @@ def _flow(name: str) -> Callable[[BaotouModel], float]:
 def _sex_ratio(model: BaotouModel) -> float:
     alive = model.people.alive
     males = np.count_nonzero(alive & (model.people.sex == Sex.MALE))
-    return 100.0 * males / max(np.count_nonzero(alive) - males, 1)
+    return 100.0 * males / max(int(np.count_nonzero(alive) - males), 1)
 
 
 def _cost(mid: str) -> Callable[[BaotouModel], float]:
@@ -86,7 +86,7 @@ def _tenure_households(tenure: Tenure) -> Callable[[BaotouModel], float]:
 def _unemployment(model: BaotouModel) -> float:
     p = model.people
     unemployed = np.count_nonzero(p.alive & p.unemployed)
-    return 100.0 * unemployed / max(unemployed + np.count_nonzero(p.alive & p.employed), 1)
+    return 100.0 * unemployed / max(int(unemployed + np.count_nonzero(p.alive & p.employed)), 1)
 
 
 def _imar(model: BaotouModel) -> float:

@@ -130,29 +130,30 @@ class BaotouModel(mesa.Model):
             ("births", lambda: self._births(m)),
         ]
         if self.migration:
+
+            def jobs() -> None:
+                labour.labour_force_by_age(people, m)
+                labour.job_turnover(people, m)
+
+            def arriving() -> None:
+                arrivals.outside_arrivals(people, m, package, ledger, self.pending, self.candidate_feed)
+                arrivals.talent_offers(people, m, package, ledger, self.pending)
+
+            def settling() -> None:
+                settlement.hukou_takeup(people, m, package, ledger)
+                settlement.home_purchases(people, m, package, ledger)
+
             stages += [
-                ("jobs", lambda: (labour.labour_force_by_age(people, m), labour.job_turnover(people, m))),
+                ("jobs", jobs),
                 ("graduation", lambda: students.graduation(people, m, package, ledger)),
                 ("intake", lambda: students.intake(people, m, package, ledger, self.local_enrolment_rate)),
                 (
                     "departures",
                     lambda: departures.resident_departures(people, m, package, ledger, self.consider_tables),
                 ),
-                (
-                    "arrivals",
-                    lambda: (
-                        arrivals.outside_arrivals(people, m, package, ledger, self.pending, self.candidate_feed),
-                        arrivals.talent_offers(people, m, package, ledger, self.pending),
-                    ),
-                ),
+                ("arrivals", arriving),
                 ("families", lambda: arrivals.families_join(people, m, package, ledger, self.pending)),
-                (
-                    "settling",
-                    lambda: (
-                        settlement.hukou_takeup(people, m, package, ledger),
-                        settlement.home_purchases(people, m, package, ledger),
-                    ),
-                ),
+                ("settling", settling),
             ]
         stages += [
             ("measures", lambda: package.monthly(m, people)),

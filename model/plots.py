@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import matplotlib
 import matplotlib.pyplot as plt  # noqa: E402
@@ -166,7 +167,8 @@ def sweep(per_run: pd.DataFrame, names: list[str], outcomes: list[str], title: s
         for value, rows in groups:
             stats = rows.groupby(first)[outcome]
             mean, lo, hi = stats.mean(), stats.quantile(0.05), stats.quantile(0.95)
-            label = f"{second.split('.')[-1]} = {value:,.6g}" if second else None
+            # A lever's values are numbers (pandas types a group key as any scalar, bytes included).
+            label = f"{second.split('.')[-1]} = {cast(float, value):,.6g}" if second else None
             ax.plot(mean.index, mean.values, marker="o", label=label)
             ax.fill_between(mean.index, lo.values, hi.values, alpha=0.2)
         unit = "yuan" if outcome.startswith("cost") else "persons"

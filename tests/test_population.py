@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from model.categories import Kind, Sex
-from model.people.store import COLUMNS, People
+from model.people.store import COLUMNS, ColumnView, People
 
 
 def test_add_fills_defaults_and_gives_new_ids():
@@ -34,6 +34,30 @@ def test_in_place_update_through_attribute_writes_the_column():
     people.age_months += 5
     people.add(1)  # a stale view would now be shorter than the column
     assert list(people.age_months) == [5, 5, 5, 0]
+
+
+def test_assigning_a_column_writes_through():
+    people = People()
+    people.add(3)
+    view = people.income
+    people.income = [1.0, 2.0, 3.0]
+    people.employed = True
+    assert list(view) == [1.0, 2.0, 3.0]
+    assert people.employed.all() and people.employed.dtype == np.bool_
+    assert "income" not in vars(people)
+
+
+def test_people_declares_exactly_the_columns_of_the_schema():
+    """The typed attributes of People (for the checker) are the names of COLUMNS, in order."""
+    declared = [name for name, value in vars(People).items() if isinstance(value, ColumnView)]
+    assert declared == list(COLUMNS)
+
+
+def test_a_misspelt_column_is_an_error():
+    people = People()
+    people.add(1)
+    with pytest.raises(AttributeError):
+        people.aeg_months  # type: ignore[attr-defined]  # noqa: B018
 
 
 def test_person_view_names_categories():

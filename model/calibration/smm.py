@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import time
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy.optimize import minimize
@@ -51,10 +52,13 @@ class FreeParameter:
 def free_parameters() -> list[FreeParameter]:
     with FREE_FILE.open("rb") as fh:
         raw = tomllib.load(fh)
-    return [
-        FreeParameter(n, tuple(tuple(x) for x in t["set"]), t.get("shift", False), *t["prior"], t["source"])
-        for n, t in raw.items()
-    ]
+    return [_free_parameter(n, t) for n, t in raw.items()]
+
+
+def _free_parameter(name: str, entry: Mapping[str, Any]) -> FreeParameter:
+    lo, hi = entry["prior"]
+    sets = tuple(tuple(x) for x in entry["set"])
+    return FreeParameter(name, sets, entry.get("shift", False), lo, hi, entry["source"])
 
 
 @dataclass
@@ -67,7 +71,7 @@ class Setting:
     seeds: tuple[int, ...] = (0, 1, 2, 3)
 
 
-def overrides_for(theta: Sequence[float], free: Sequence[FreeParameter], setting: Setting) -> dict:
+def overrides_for(theta: Sequence[float] | np.ndarray, free: Sequence[FreeParameter], setting: Setting) -> dict:
     merged: dict = {"run": {"scale": setting.scale, "seeds": 1}, "period": {"end": setting.end}}
     for p, value in zip(free, theta, strict=True):
         for section, keys in p.overrides(value).items():
@@ -76,7 +80,7 @@ def overrides_for(theta: Sequence[float], free: Sequence[FreeParameter], setting
 
 
 def simulate(
-    theta: Sequence[float], free: Sequence[FreeParameter], targets: Sequence[Target], setting: Setting
+    theta: Sequence[float] | np.ndarray, free: Sequence[FreeParameter], targets: Sequence[Target], setting: Setting
 ) -> np.ndarray:
     """Moments per seed: array (seeds, targets)."""
     scenario = load(setting.scenario).with_overrides(overrides_for(theta, free, setting))

@@ -15,7 +15,9 @@ Measures act only on Baotou: as yuan, utility, job-finding probability or school
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy.special import expit
@@ -46,7 +48,12 @@ def _distance_row(ch: Choosers) -> np.ndarray:
 
 
 def baotou_utility(
-    ch: Choosers, cond: MonthConditions, beh: dict, offer: Offer, baotou_network: np.ndarray, distance_cut: np.ndarray
+    ch: Choosers,
+    cond: MonthConditions,
+    beh: Mapping[str, Any],
+    offer: Offer,
+    baotou_network: np.ndarray,
+    distance_cut: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each chooser's utility of living in Baotou (with the cost of moving for those who live
     elsewhere), and their expected net income there with the offers (yuan a year).
@@ -79,13 +86,13 @@ def baotou_utility(
     return np.where(ch.in_baotou, v, v + move), income
 
 
-def _move_utility(km: np.ndarray, beh: dict) -> np.ndarray:
+def _move_utility(km: np.ndarray, beh: Mapping[str, Any]) -> np.ndarray:
     """Distance and the cost of moving, which enter only the move alternatives."""
     relative_km = np.log1p(km) - np.log1p(beh["reference_distance_km"])
     return -beh["distance_income_ratio"] * beh["beta_income"] * relative_km + beh["move_constant"]
 
 
-def profile_utilities(ch: Choosers, cond: MonthConditions, beh: dict) -> tuple[np.ndarray, np.ndarray]:
+def profile_utilities(ch: Choosers, cond: MonthConditions, beh: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:
     """Utilities of every destination but Baotou, and which of them are move alternatives.
 
     Place terms (income, population, network, schooling, constants) enter every alternative,
@@ -176,7 +183,7 @@ class Alternatives:
         self.stay_v = v[profile, HOME]  # outsiders stay home; residents' stay is Baotou
 
     @classmethod
-    def of(cls, ch: Choosers, cond: MonthConditions, beh: dict, only_baotou: bool = False) -> Alternatives:
+    def of(cls, ch: Choosers, cond: MonthConditions, beh: Mapping[str, Any], only_baotou: bool = False) -> Alternatives:
         """The alternatives these choosers face this month (``only_baotou``: Baotou or stay)."""
         code = ch.in_baotou.astype(np.intp) * len(Origin) + ch.origin
         code = (code * len(Education) + ch.education) * 2 + ch.school_children

@@ -81,7 +81,7 @@ class Measure:
         self.spent = 0.0  # yuan at full scale, this year
         self.attributed = 0.0  # expected extra residents (arrivals + averted departures), persons, this year
 
-    def pay(self, yuan_per_agent: np.ndarray | float, agents: int | float = 1) -> None:
+    def pay(self, yuan_per_agent: np.ndarray | float, agents: float | np.integer = 1) -> None:
         """Record spending on ``agents`` agents (scaled to persons at full scale)."""
         self.spent += float(np.sum(yuan_per_agent) * agents) * self.weight
 

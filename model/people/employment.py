@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 
 from model.categories import Sex
 
 
-def employment_rate(pop: dict, age: np.ndarray, sex: np.ndarray, hukou: np.ndarray | None = None) -> np.ndarray:
+def employment_rate(
+    pop: Mapping[str, Any], age: np.ndarray, sex: np.ndarray, hukou: np.ndarray | None = None
+) -> np.ndarray:
     """Share in work by age band and sex (``population.toml``); with ``hukou``, raised for people
     without it, who are in Baotou mostly to work (``migrant_employment_uplift``)."""
     idx = {s: np.searchsorted(pop[f"employment_rate_{s}"]["bands"], age, side="right") - 1 for s in ("male", "female")}

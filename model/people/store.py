@@ -1,17 +1,21 @@
 """The population store: one row per person, held column-wise in numpy arrays.
 
-The schema is declared once in ``COLUMNS`` (dtype, default, meaning). Rows are appended for
-newcomers and newborns; people who die or leave are marked and dropped at the next
-``compact()``, which keeps row order. ``person_id`` is never reused.
+The schema is declared once in ``COLUMNS`` (dtype, default, meaning); ``People`` names each
+column again as a typed attribute (``ColumnView``) so the type checker knows them, and a test
+keeps the two lists equal. Rows are appended for newcomers and newborns; people who die or
+leave are marked and dropped at the next ``compact()``, which keeps row order. ``person_id``
+is never reused.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from enum import IntEnum
+from typing import Any, Self, overload
 
 import numpy as np
+import numpy.typing as npt
 
 from model.categories import Area, Education, Kind, Origin, Role, Sex, Tenure
 
@@ -23,7 +27,7 @@ class Column:
     dtype: type
     default: Any
     meaning: str
-    category: type | None = None
+    category: type[IntEnum] | None = None
 
 
 COLUMNS: dict[str, Column] = {
@@ -70,6 +74,38 @@ COLUMNS: dict[str, Column] = {
 }
 
 
+class ColumnView:
+    """A column of ``People`` as an attribute: reads give the numpy view of length ``len(people)``;
+    assigning writes through (so ``people.age_months += 1`` changes the column in place).
+
+    Each column is declared once more in ``People`` (for the type checker, which then flags a
+    misspelt column); ``tests/test_population.py`` checks the two lists agree.
+    """
+
+    __slots__ = ("name",)
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        if name not in COLUMNS:
+            raise TypeError(f"{owner.__name__}.{name} is not a column of COLUMNS")
+        self.name = name
+
+    @overload
+    def __get__(self, people: None, owner: type | None = None) -> Self: ...
+    @overload
+    def __get__(self, people: People, owner: type | None = None) -> np.ndarray: ...
+    def __get__(self, people: People | None, owner: type | None = None) -> np.ndarray | Self:
+        if people is None:
+            return self
+        return people._data[self.name][: people._n]
+
+    def __set__(self, people: People, value: npt.ArrayLike) -> None:
+        # ``people.age_months += 1`` rebinds the attribute after the in-place add; write
+        # through to the column instead of shadowing it with a stale view.
+        target = people._data[self.name][: people._n]
+        if not (isinstance(value, np.ndarray) and value.ctypes.data == target.ctypes.data):
+            target[...] = value
+
+
 class Person:
     """A read-only look at one person as an agent, for teaching and debugging."""
 
@@ -102,9 +138,48 @@ class Person:
 class People:
     """Columnar store of persons. Columns are numpy views of length ``len(self)``."""
 
+    # The columns of ``COLUMNS``, in its order (see ``ColumnView``).
+    person_id = ColumnView()
+    key = ColumnView()
+    alive = ColumnView()
+    age_months = ColumnView()
+    sex = ColumnView()
+    household_id = ColumnView()
+    role = ColumnView()
+    hukou = ColumnView()
+    kind = ColumnView()
+    education = ColumnView()
+    employed = ColumnView()
+    unemployed = ColumnView()
+    income = ColumnView()
+    tenure = ColumnView()
+    urban = ColumnView()
+    area = ColumnView()
+    origin = ColumnView()
+    months_in_baotou = ColumnView()
+    social_insurance = ColumnView()
+    social_insurance_months = ColumnView()
+    provident_fund = ColumnView()
+    provident_fund_months = ColumnView()
+    death_clock = ColumnView()
+    death_month = ColumnView()
+    job_change_month = ColumnView()
+    labour_review_month = ColumnView()
+    birth_at = ColumnView()
+    birth_rate = ColumnView()
+    consider_at = ColumnView()
+    consider_rate = ColumnView()
+    hukou_at = ColumnView()
+    hukou_rate = ColumnView()
+    purchase_at = ColumnView()
+    purchase_rate = ColumnView()
+    study_months = ColumnView()
+
     def __init__(self, capacity: int = 1024) -> None:
         self._n = 0
-        self._data = {name: np.full(capacity, c.default, dtype=c.dtype) for name, c in COLUMNS.items()}
+        self._data: dict[str, np.ndarray] = {
+            name: np.full(capacity, c.default, dtype=c.dtype) for name, c in COLUMNS.items()
+        }
         self.next_person_id = 0
         self.next_household_id = 0
         self._by_household: tuple[int, np.ndarray, np.ndarray] | None = None  # see members_of
@@ -118,21 +193,6 @@ class People:
 
     def column(self, name: str) -> np.ndarray:
         return self._data[name][: self._n]
-
-    def __getattr__(self, name: str) -> np.ndarray:
-        if name in COLUMNS:
-            return self._data[name][: self._n]
-        raise AttributeError(name)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        # ``people.age_months += 1`` rebinds the attribute after the in-place add; write
-        # through to the column instead of shadowing it with a stale view.
-        if name in COLUMNS:
-            target = self._data[name][: self._n]
-            if not (isinstance(value, np.ndarray) and value.ctypes.data == target.ctypes.data):
-                target[...] = value
-            return
-        super().__setattr__(name, value)
 
     def changed(self) -> None:
         """Rows, ``alive`` or ``role`` changed: derived look-ups are stale."""
@@ -160,7 +220,7 @@ class People:
         if need > capacity:
             new_capacity = max(need, int(capacity * 1.25) + 1024)
             for name, col in COLUMNS.items():
-                grown = np.full(new_capacity, col.default, dtype=col.dtype)
+                grown: np.ndarray = np.full(new_capacity, col.default, dtype=col.dtype)
                 grown[: self._n] = self._data[name][: self._n]
                 self._data[name] = grown
         rows = slice(self._n, need)

@@ -90,7 +90,7 @@ def format_effects(summary: pd.DataFrame) -> str:
             if r.empty or np.isnan(r["mean"].iloc[0]):
                 cells.append(f"{'-':>34}")
                 continue
-            r = r.iloc[0]
-            cells.append(f"{r['mean']:>14,.0f} [{r.p05:,.0f}, {r.p95:,.0f}]".rjust(34))
+            row = r.iloc[0]
+            cells.append(f"{row['mean']:>14,.0f} [{row.p05:,.0f}, {row.p95:,.0f}]".rjust(34))
         lines.append(f"{year:>4}  " + "  ".join(cells))
     return "\n".join(lines)

@@ -63,12 +63,12 @@ def labour_force_by_age(people: People, month: Month) -> None:
     people.labour_review_month[rows] = _next_band_birthday(pop, people.age_months[rows], now, this_one=False)
     rows = rows[people.study_months[rows] < 0]
     age, sex, hukou = people.age_months[rows] // 12, people.sex[rows], people.hukou[rows]
-    now, before = employment_rate(pop, age, sex, hukou), employment_rate(pop, age - 1, sex, hukou)
+    rate, before = employment_rate(pop, age, sex, hukou), employment_rate(pop, age - 1, sex, hukou)
     in_force = people.employed[rows] | people.unemployed[rows]
     u = month.draw(people.key[rows], "labour_force")
     with np.errstate(divide="ignore", invalid="ignore"):
-        join = ~in_force & (now > before) & (u * (1 - before) < now - before)
-        leave = in_force & (now < before) & (u * before < before - now)
+        join = ~in_force & (rate > before) & (u * (1 - before) < rate - before)
+        leave = in_force & (rate < before) & (u * before < before - rate)
     start_jobs(people, month, rows[join])
     _stop_work(people, rows[leave], searching=False)
     people.job_change_month[rows[leave]] = -1
