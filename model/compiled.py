@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
+numba: ModuleType | None
 try:
     import numba
 except ImportError:  # the numpy twins run instead
@@ -22,6 +24,7 @@ ENABLED = numba is not None and os.environ.get("BAOTOU_COMPILED", "1") != "0"
 
 def kernel[F: Callable[..., Any]](fn: F) -> F:
     """Compile ``fn`` in nopython mode (without the GIL, cached on disk) when compiling is on."""
-    if not ENABLED:
+    if not ENABLED or numba is None:
         return fn
-    return numba.njit(cache=True, nogil=True)(fn)  # type: ignore[no-any-return]
+    compiled: F = numba.njit(cache=True, nogil=True)(fn)  # a dispatcher, called like ``fn``
+    return compiled
