@@ -1,4 +1,4 @@
-"""The idiomatic Mesa reference (benchmarks/mesa_reference.py) against the columnar model.
+"""The idiomatic Mesa reference (the package benchmarks/mesa_reference/) against the columnar model.
 
 Demography only, the two apply the same rules with the same draws to the same people, so they
 give the same numbers. With migration (the baseline's every stage) the reference draws its own
@@ -7,30 +7,21 @@ indicator must be the same up to chance. Its choice model must give the project'
 probabilities exactly.
 """
 
-import importlib.util
 import math
 import statistics
-import sys
-from pathlib import Path
 
 import numpy as np
 
+from benchmarks.mesa_reference import BAOTOU, Chooser, DemographyReference, MigrationReference, scenario_for
 from model.decisions.decide import decide
 from model.model import BaotouModel
 from model.people.choosers import Choosers, outside
 from model.scenario import load
 
-SPEC = importlib.util.spec_from_file_location(
-    "mesa_reference", Path(__file__).resolve().parent.parent / "benchmarks" / "mesa_reference.py"
-)
-mesa_reference = importlib.util.module_from_spec(SPEC)
-sys.modules[SPEC.name] = mesa_reference  # dataclasses look their module up
-SPEC.loader.exec_module(mesa_reference)
-
 
 def test_reference_and_columnar_model_agree():
     scale, months = 0.002, 62  # to the end of 2025
-    ref = mesa_reference.ReferenceModel(scale, seed=3)
+    ref = DemographyReference(scale, seed=3)
     col = BaotouModel(load("baseline").with_overrides({"run": {"scale": scale, "migration": False}}), seed=3)
     for _ in range(months):
         ref.step()
@@ -46,8 +37,8 @@ def test_reference_choice_gives_the_projects_probabilities():
     """The nested logit written out per chooser in plain Python equals ``decide``'s,
     for people elsewhere (candidates, talent offers) and residents (and graduates)."""
     scale, seed = 0.002, 5
-    col = BaotouModel(mesa_reference.scenario_for(scale, True), seed=seed)
-    ref = mesa_reference.ReferenceModel(scale, seed, migration=True)
+    col = BaotouModel(scenario_for(scale, True), seed=seed)
+    ref = MigrationReference(scale, seed)
     for _ in range(14):  # into 2022: wages and rents have moved, people have come and gone
         col.step()
     month = col._context()
@@ -64,12 +55,8 @@ def test_reference_choice_gives_the_projects_probabilities():
     talent = {"only_baotou": True, "constant": col.beh["talent_accept_constant"]}
     for options in ({}, talent):
         expected = decide(ch, "test", month, col.package, col.people, network, **options).p_baotou
-        got = [
-            ref.probabilities(
-                mesa_reference.Chooser(False, int(origin[i]), int(education[i]), bool(ch.kids_6_15[i])), **options
-            )[mesa_reference.BAOTOU]
-            for i in range(n)
-        ]
+        choosers = [Chooser(False, int(origin[i]), int(education[i]), bool(ch.kids_6_15[i])) for i in range(n)]
+        got = [ref.probabilities(c, **options)[BAOTOU] for c in choosers]
         np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-12)
 
     rows = np.flatnonzero(col.people.alive)
@@ -78,7 +65,7 @@ def test_reference_choice_gives_the_projects_probabilities():
         expected = decide(ch, "test", month, col.package, col.people, network).p_baotou  # P(staying)
         got = [
             ref.probabilities(
-                mesa_reference.Chooser(
+                Chooser(
                     True,
                     int(ch.origin[i]),
                     int(ch.education[i]),
@@ -89,7 +76,7 @@ def test_reference_choice_gives_the_projects_probabilities():
                     int(ch.social_insurance_months[i]),
                     graduate,
                 )
-            )[mesa_reference.BAOTOU]
+            )[BAOTOU]
             for i in range(rows.size)
         ]
         np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-12)
@@ -132,17 +119,24 @@ def test_reference_with_migration_agrees_statistically():
     families joining later, graduates' stay constant, the pre-2022 hukou conditions. Rules
     with smaller effects (the job-loss and school-age triggers, newcomers' job-finding chance)
     are below what this sample can see; the choice model is checked exactly above.
+
+    More reference seeds run against these same 30 project seeds are not independent evidence:
+    every such batch shares the project's sample mean. Hukou settlements looked 5-13 % low in
+    each of four batches of 6 for that reason (a naive pooled z of -3): seeds 101-130 happen to
+    be high, 132.5 agents against 124.9 over seeds 131-340 (z 2.4). Over 115 reference and 240
+    project seeds they agree (+0.6 %, z +0.4; over 2020-2035, 80 and 120 seeds: -1.0 %, z -1.0),
+    as do the eligible heads' months and the take-up chance per such month.
     """
     scale, months = 0.005, 62
     reference = []
     for seed in range(1, 7):
-        ref = mesa_reference.ReferenceModel(scale, seed, migration=True)
+        ref = MigrationReference(scale, seed)
         for _ in range(months):
             ref.step()
         reference.append(_summary(ref.table()))
     project = []
     for seed in range(101, 131):
-        col = BaotouModel(mesa_reference.scenario_for(scale, True, months), seed=seed)
+        col = BaotouModel(scenario_for(scale, True, months), seed=seed)
         col.run()
         frame = col.datacollector.get_model_vars_dataframe().set_index("year")
         project.append(_summary(frame.to_dict("index")))
