@@ -21,8 +21,7 @@ lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks/01_quick_start.ipynb
 
 bench: $(STAMP)
-	$(PY) benchmarks/full_city.py --mode demography
-	$(PY) benchmarks/full_city.py --mode migration
+	PYTHONPATH=. $(PY) benchmarks/table.py
 
 venv: $(STAMP)
 
