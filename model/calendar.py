@@ -15,6 +15,16 @@ def month_index(text: str) -> int:
     return year * 12 + month - 1
 
 
+def year_of(month: int) -> int:
+    """The calendar year of a month index."""
+    return month // 12
+
+
+def month_of_year(month: int) -> int:
+    """The calendar month (1-12) of a month index."""
+    return month % 12 + 1
+
+
 def first_full_month(date: str) -> int:
     """The month index of the first month that starts on or after ``date``."""
     d = dt.date.fromisoformat(date)

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from model.calendar import month_of_year, year_of
 from model.demography.schedules import MonthlyRates
 from model.draws.keyed import uniform
 from model.draws.streams import Streams
@@ -39,11 +40,11 @@ class Month:
 
     @property
     def year(self) -> int:
-        return self.index // 12
+        return year_of(self.index)
 
     @property
     def calendar_month(self) -> int:
-        return self.index % 12 + 1
+        return month_of_year(self.index)
 
     def draw(self, keys: np.ndarray, name: str) -> np.ndarray:
         """This month's draw for decision ``name``, one per person key (common random numbers)."""

@@ -23,7 +23,7 @@ from model.scenario import measure_specs
 from model.world.outside import OutsideWorld
 
 
-class BaotouModel(Protocol):
+class ModelState(Protocol):
     """What the indicators read of the model's state at the end of a year."""
 
     people: People
@@ -38,58 +38,58 @@ class BaotouModel(Protocol):
 class Indicator:
     unit: str
     meaning: str
-    compute: Callable[[BaotouModel], float]
+    compute: Callable[[ModelState], float]
 
 
-def _share(model: BaotouModel, mask_fn: Callable[[BaotouModel], np.ndarray]) -> float:
+def _share(model: ModelState, mask_fn: Callable[[ModelState], np.ndarray]) -> float:
     alive = model.people.alive
     return 100.0 * np.count_nonzero(mask_fn(model) & alive) / max(int(np.count_nonzero(alive)), 1)
 
 
-def _age_share(lo: int, hi: int) -> Callable[[BaotouModel], float]:
-    def compute(model: BaotouModel) -> float:
+def _age_share(lo: int, hi: int) -> Callable[[ModelState], float]:
+    def compute(model: ModelState) -> float:
         return _share(model, lambda m: (m.people.age_months >= lo * 12) & (m.people.age_months < hi * 12))
 
     return compute
 
 
-def _flow(name: str) -> Callable[[BaotouModel], float]:
+def _flow(name: str) -> Callable[[ModelState], float]:
     return lambda model: model.ledger.flows[name] * model.weight
 
 
-def _sex_ratio(model: BaotouModel) -> float:
+def _sex_ratio(model: ModelState) -> float:
     alive = model.people.alive
     males = np.count_nonzero(alive & (model.people.sex == Sex.MALE))
     return 100.0 * males / max(int(np.count_nonzero(alive) - males), 1)
 
 
-def _cost(mid: str) -> Callable[[BaotouModel], float]:
+def _cost(mid: str) -> Callable[[ModelState], float]:
     return lambda model: model.package[mid].spent if mid in model.package else 0.0
 
 
-def _attributed(mid: str) -> Callable[[BaotouModel], float]:
+def _attributed(mid: str) -> Callable[[ModelState], float]:
     return lambda model: model.package[mid].attributed if mid in model.package else 0.0
 
 
-def _reported(mid: str, name: str) -> Callable[[BaotouModel], float]:
+def _reported(mid: str, name: str) -> Callable[[ModelState], float]:
     return lambda model: model.package[mid].report()[name] if mid in model.package else 0.0
 
 
-def _tenure_households(tenure: Tenure) -> Callable[[BaotouModel], float]:
-    def compute(model: BaotouModel) -> float:
+def _tenure_households(tenure: Tenure) -> Callable[[ModelState], float]:
+    def compute(model: ModelState) -> float:
         heads = households.head_rows(model.people)
         return np.count_nonzero(model.people.tenure[heads] == tenure) * model.weight
 
     return compute
 
 
-def _unemployment(model: BaotouModel) -> float:
+def _unemployment(model: ModelState) -> float:
     p = model.people
     unemployed = np.count_nonzero(p.alive & p.unemployed)
     return 100.0 * unemployed / max(int(unemployed + np.count_nonzero(p.alive & p.employed)), 1)
 
 
-def _imar(model: BaotouModel) -> float:
+def _imar(model: ModelState) -> float:
     return model.world.pool_at(model.month)[0] - model.ledger.exchange[0] + model.people.n_alive * model.weight
 
 

@@ -37,8 +37,8 @@ FLOWS = (
 
 
 class Ledger:
-    """Counts in agents (the indicators scale them to persons); the network and the exchange
-    with the origins are kept in agents too and scaled on reading."""
+    """Flows in agents (the indicators scale them to persons); the network in agents, scaled to
+    persons on reading; the exchange with the origins in persons."""
 
     def __init__(self, people: People, weight: float) -> None:
         self.weight = weight
@@ -47,7 +47,6 @@ class Ledger:
         self._by_origin = np.bincount(people.origin[people.alive], minlength=N_ORIGINS).astype(float)
         # Persons gone from each origin group outside Baotou (1..3) to Baotou, net.
         self.exchange = np.zeros(N_ORIGINS - 1)
-        self.births_this_month = 0
 
     def count(self, name: str, n: int) -> None:
         self.flows[name] += n
@@ -62,7 +61,6 @@ class Ledger:
 
     def born(self, people: People, n: int) -> None:
         """The last ``n`` rows are this month's babies."""
-        self.births_this_month = n
         self.flows["births"] += n
         if n:
             self._by_origin += np.bincount(people.origin[-n:], minlength=N_ORIGINS)

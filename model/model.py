@@ -10,8 +10,7 @@ import mesa
 import numpy as np
 
 from model import measures, params
-from model.calendar import month_index
-from model.categories import Role
+from model.calendar import month_index, month_of_year, year_of
 from model.census.synthesis import synthesize
 from model.context import Month
 from model.decisions.consideration import HazardTables
@@ -20,10 +19,9 @@ from model.demography.schedules import MonthlyRates
 from model.draws.streams import Streams
 from model.indicators import INDICATORS
 from model.ledger import Ledger
-from model.people import households
 from model.people.store import People, Person
 from model.scenario import Scenario
-from model.stages import arrivals, departures, labour, settlement, students
+from model.stages import arrivals, departures, labour, settlement, students, vital_events
 from model.stages.families import PendingFamilies
 from model.world.conditions import Conditions
 from model.world.outside import CandidateFeed, Draw, OutsideWorld
@@ -33,7 +31,8 @@ class BaotouModel(mesa.Model):
     """Baotou's resident population from the 2020 census, one step per month.
 
     ``step()`` runs these stages in this order (measure hooks, ``model/measures/base.py``, in
-    brackets; each is asked only while its measure is in force unless marked *every month*):
+    brackets; each is asked only while its measure is in force, offers also of lasting measures
+    after their window, unless marked *every month*):
 
     1. conditions: this month's wages, rents and house prices (the month's context)
     2. deaths (each person's death month, found once); households that lost their head get one
@@ -51,8 +50,8 @@ class BaotouModel(mesa.Model):
        social_insurance_coverage, on_arrival, extra_talent_offers, on_extra_talent]
     9. families left behind join [social_insurance_coverage]
     10. settling: hukou take-up, home purchase [hukou_takeup_rate, purchase_incentive, on_purchase]
-    11. measures: benefits that ran out end [expire, every month], measures deliver places and
-        payments [deliver], what runs is paid for [upkeep, every month]
+    11. measures, one after another: benefits that ran out end [expire, every month], the
+        measure delivers places and payments [deliver], what runs is paid for [upkeep, every month]
     12. ageing: age, months in Baotou, months of contributions, months of study
     13. calendar: in December (and the last month) the year's indicators are recorded [report,
         end_of_year] and the dead and departed are dropped once they are a sixteenth of the rows
@@ -99,11 +98,11 @@ class BaotouModel(mesa.Model):
 
     @property
     def year(self) -> int:
-        return self.month // 12
+        return year_of(self.month)
 
     @property
     def calendar_month(self) -> int:
-        return self.month % 12 + 1
+        return month_of_year(self.month)
 
     def _context(self) -> Month:
         return Month(
@@ -126,8 +125,8 @@ class BaotouModel(mesa.Model):
         self.context = m = self._context()
         self.stage_seconds["conditions"] += time.perf_counter() - t0
         stages: list[tuple[str, Callable[[], None]]] = [
-            ("deaths", lambda: self._deaths(m)),
-            ("births", lambda: self._births(m)),
+            ("deaths", lambda: vital_events.deaths(people, m, ledger)),
+            ("births", lambda: vital_events.births(people, m, package, ledger)),
         ]
         if self.migration:
 
@@ -165,26 +164,6 @@ class BaotouModel(mesa.Model):
             stage()
             self.stage_seconds[name] += time.perf_counter() - t0
         self.month += 1
-
-    def _deaths(self, m: Month) -> None:
-        died = events.deaths(self.people, self.rates, m.index)
-        self.people.changed()
-        self.ledger.died(self.people, died)
-        heads = died[self.people.role[died] == Role.HEAD]
-        households.replace_heads(self.people, self.people.household_id[heads])
-
-    def _births(self, m: Month) -> None:
-        n = events.births(
-            self.people,
-            self.rates,
-            m.seed,
-            m.index,
-            self.package.fertility_multiplier(m),
-            self.beh["fertility_multiplier_bound"],
-            self.beh["birth_moments_tfr"],
-        )
-        self.ledger.born(self.people, n)
-        self.package.on_births(n, m)
 
     def _calendar(self) -> None:
         self.ledger.count("months", 1)

@@ -115,7 +115,9 @@ def schema() -> dict[str, dict[str, Key]]:
             "extends": Key(str, "scenario file (beside this one) whose values this one overrides"),
         },
         "period": {
-            "start": Key(str, "first simulated month; the population is the census one", "2020-11", kind="year_month"),
+            "start": Key(
+                str, "first simulated month; the population is the census one", CENSUS_MONTH, kind="year_month"
+            ),
             "end": Key(str, "last simulated month (inclusive)", "2035-12", kind="year_month"),
         },
         "run": {
@@ -186,8 +188,16 @@ class Scenario:
     def months(self) -> int:
         return month_index(self.end) - month_index(self.start) + 1
 
+    def measure(self, mid: str) -> dict[str, Any]:
+        """One measure's parameters, with its dates: its own, or else those of [policy]."""
+        cfg = dict(self.values["measures"][mid])
+        policy = self.values["policy"]
+        cfg["start"], cfg["end"] = cfg["start"] or policy["start"], cfg["end"] or policy["end"]
+        return cfg
+
     def enabled_measures(self) -> dict[str, dict[str, Any]]:
-        return {mid: cfg for mid, cfg in self.values["measures"].items() if cfg["enabled"]}
+        """The measures switched on, by id, each with its dates resolved (``measure``)."""
+        return {mid: self.measure(mid) for mid, cfg in self.values["measures"].items() if cfg["enabled"]}
 
     def with_overrides(self, overrides: dict[str, Any], origin: str = "command line") -> Scenario:
         merged = _merge(self.values, _drop_none(overrides))
@@ -294,9 +304,9 @@ def validate(raw: dict[str, Any], origin: str) -> dict[str, Any]:
     _check_window(policy["start"], policy["end"], "policy", origin)
     for mid, spec in specs.items():
         cfg = _validate_keys(measures_raw.get(mid, {}), spec["keys"], f"measures.{mid}", origin)
-        cfg["start"] = cfg["start"] or policy["start"]
-        cfg["end"] = cfg["end"] or policy["end"]
-        _check_window(cfg["start"], cfg["end"], f"measures.{mid}", origin)
+        # A measure without dates of its own follows [policy] (resolved in ``enabled_measures``,
+        # so that a later override of [policy] moves it too).
+        _check_window(cfg["start"] or policy["start"], cfg["end"] or policy["end"], f"measures.{mid}", origin)
         out["measures"][mid] = cfg
     start, end = out["period"]["start"], out["period"]["end"]
     if month_index(end) < month_index(start):

@@ -48,3 +48,8 @@ def test_readme_layout_lists_every_module():
         if f"`{path.name}`" not in rows.get(folder, ""):
             missing.append(path.relative_to(root).as_posix())
     assert not missing, f"README layout table does not list: {missing}"
+    listed = {
+        (folder, name) for folder, row in rows.items() for name in re.findall(r"`([a-z_]+\.py)`", row.split("|")[2])
+    }
+    gone = sorted(f"{folder}{name}" for folder, name in listed if not (root / folder / name).exists())
+    assert not gone, f"README layout table lists modules that do not exist: {gone}"

@@ -55,7 +55,7 @@ def test_reference_choice_gives_the_projects_probabilities():
     talent = {"only_baotou": True, "constant": col.beh["talent_accept_constant"]}
     for options in ({}, talent):
         expected = decide(ch, "test", month, col.package, col.people, network, **options).p_baotou
-        choosers = [Chooser(False, int(origin[i]), int(education[i]), bool(ch.kids_6_15[i])) for i in range(n)]
+        choosers = [Chooser(False, int(origin[i]), int(education[i]), bool(ch.kids_school[i])) for i in range(n)]
         got = [ref.probabilities(c, **options)[BAOTOU] for c in choosers]
         np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-12)
 
@@ -69,7 +69,7 @@ def test_reference_choice_gives_the_projects_probabilities():
                     True,
                     int(ch.origin[i]),
                     int(ch.education[i]),
-                    bool(ch.kids_6_15[i]),
+                    bool(ch.kids_school[i]),
                     bool(ch.employed[i]),
                     int(ch.tenure[i]),
                     bool(ch.hukou[i]),

@@ -111,8 +111,12 @@ def test_measure_values_and_windows_are_filled_from_data_and_policy(write_scenar
             'loan_limit_single = 500000\n[measures.K1]\nenabled = true\nend = "2025-12-31"\n'
         )
     )
-    h3, k1 = s["measures"]["H3"], s["measures"]["K1"]
+    h3, k1 = s.measure("H3"), s.measure("K1")
     assert h3["loan_limit_single"] == 500000 and h3["loan_limit_couple"] == 700000  # the rest from measures.toml
     assert (h3["start"], h3["end"]) == ("2022-10-27", "2024-10-26")
     assert k1["end"] == "2025-12-31"
     assert set(s.enabled_measures()) == {"H3", "K1"}
+    # A later override of [policy] moves the measures that follow it, not those with their own dates.
+    moved = s.with_overrides({"policy": {"start": "2021-01-01", "end": "2024-12-31"}})
+    assert (moved.measure("H3")["start"], moved.measure("H3")["end"]) == ("2021-01-01", "2024-12-31")
+    assert moved.measure("K1")["end"] == "2025-12-31"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from .project import BAOTOU, BAOTOU_ROW, FROM_BAOTOU, HOME, N_DEST, N_ORIGIN_GROUPS, RENT, MonthConditions
 
-SCHOOL_AGES = (6, 15)  # children of these ages make school access count (``choosers.py``'s kids_6_15)
+SCHOOL_AGES = (6, 15)  # children of these ages make school access count (``choosers.py``'s kids_school)
 PER_MILLION = 1e6  # populations and migrant stocks enter the utility in millions
 
 

@@ -3,7 +3,7 @@
 Utility of destination j for chooser i (evidence file section 0):
 
     V_ij = beta_income * ln(expected net income_ij) + beta_population * ln(population_j / 1e6)
-           + beta_network * ln(1 + same-origin stock_j / 1e6) + school access_ij * kids 6-15
+           + beta_network * ln(1 + same-origin stock_j / 1e6) + school access_ij * kids of school age
            + place constants
            [move alternatives only:] - beta_distance * ln((1 + km_ij) / (1 + reference km)) + move constant
 
@@ -24,7 +24,7 @@ from scipy.special import expit
 
 from model import params
 from model.categories import Education, Origin
-from model.measures.offer import Offer
+from model.measures.offer import Offer, school_place_before_2022
 from model.people.choosers import Choosers
 from model.world.conditions import BAOTOU, DESTINATIONS, HOME, MonthConditions
 
@@ -37,13 +37,24 @@ JOB_FINDING = np.asarray(params.value("regions", "job_finding"), dtype=float)
 ORIGIN_POPULATION = np.asarray(params.value("regions", "origin_population_2020"), dtype=float)
 
 
+# Tables by origin group outside Baotou have a row per group (Origin 1..3); Baotou's own people
+# (Origin 0) use the first group's, where a table needs a row at all.
+OUTSIDE_ORIGINS = len(Origin) - 1
+FROM_BAOTOU = OUTSIDE_ORIGINS  # DISTANCE_KM's last row: distances from Baotou
+
+
+def _origin_row(origin: np.ndarray) -> np.ndarray:
+    return np.clip(origin.astype(int) - 1, 0, OUTSIDE_ORIGINS - 1)
+
+
 def _distance_row(ch: Choosers) -> np.ndarray:
     """Distances from each chooser's current place to every destination (km)."""
-    rows = np.where(ch.in_baotou, 3, np.clip(ch.origin.astype(int) - 1, 0, 2))
+    # Rows of DISTANCE_KM: the origin groups outside Baotou (Origin 1..3), then Baotou itself.
+    rows = np.where(ch.in_baotou, FROM_BAOTOU, _origin_row(ch.origin))
     d = DISTANCE_KM[rows].copy()
     # Home for a non-hukou resident of Baotou is their origin: as far as Baotou is from it.
     back = ch.in_baotou & (ch.origin != Origin.BAOTOU)
-    d[back, HOME] = DISTANCE_KM[np.clip(ch.origin[back].astype(int) - 1, 0, 2), BAOTOU]
+    d[back, HOME] = DISTANCE_KM[_origin_row(ch.origin[back]), BAOTOU]
     return d
 
 
@@ -74,14 +85,14 @@ def baotou_utility(
     b_y = beh["beta_income"]
     v = b_y * np.log(income)
     # Before the package, non-hukou children needed a parent with months of social insurance.
-    old_rule = ch.hukou | (ch.social_insurance_months >= beh["school_access_months_pre_2022"])
+    old_rule = school_place_before_2022(ch.hukou, ch.social_insurance_months, beh)
     v += beh["school_access_value"] * b_y * ch.school_children * np.where(old_rule, 1.0, offer.school_access)
     population = np.log(max(POPULATION[BAOTOU], 1.0) / 1e6)
     v += beh["beta_population"] * population + beh["beta_network"] * np.log1p(
         baotou_network[ch.origin.astype(int)] / 1e6
     )
     v += offer.utility + beh["baotou_constant"] + np.where(ch.graduate, beh["graduate_stay_constant"], 0.0)
-    km = DISTANCE_KM[np.clip(ch.origin.astype(int) - 1, 0, 2), BAOTOU] * (1 - distance_cut)
+    km = DISTANCE_KM[_origin_row(ch.origin), BAOTOU] * (1 - distance_cut)
     move = _move_utility(km, beh)
     return np.where(ch.in_baotou, v, v + move), income
 
@@ -102,7 +113,7 @@ def profile_utilities(ch: Choosers, cond: MonthConditions, beh: Mapping[str, Any
     """
     n = len(ch)
     premium = EDUCATION_PREMIUM[ch.education]
-    origin_idx = np.clip(ch.origin.astype(int) - 1, 0, 2)
+    origin_idx = _origin_row(ch.origin)
     from_baotou = ch.origin == Origin.BAOTOU
     wage = np.broadcast_to(cond.wage, (n, N_DEST)).copy()
     wage[:, HOME] = np.where(from_baotou, cond.wage[BAOTOU], cond.home_wage[origin_idx])

@@ -16,7 +16,7 @@ import numpy as np
 
 from model.context import Month
 from model.decisions import choice
-from model.measures.offer import Offer
+from model.measures.offer import Offer, school_place_before_2022
 from model.measures.package import Package
 from model.people.choosers import Choosers
 from model.people.store import People
@@ -42,7 +42,7 @@ def _contributions(
     b_y = beh["beta_income"]
     wage = month.now.wage[BAOTOU] * choice.EDUCATION_PREMIUM[ch.education]
     floor = beh["income_floor_share"] * wage
-    old_rule = ch.hukou | (ch.social_insurance_months >= beh["school_access_months_pre_2022"])
+    old_rule = school_place_before_2022(ch.hukou, ch.social_insurance_months, beh)
     school = beh["school_access_value"] * b_y * ch.school_children * ~old_rule
     job_ok = ~(ch.in_baotou & ch.employed)  # the employed in Baotou already have a job
     if not parts:

@@ -38,6 +38,7 @@ def deaths(people: People, rates: MonthlyRates, month: int) -> np.ndarray:
     scheduled[new] = rates.death_month(people.sex[new], people.age_months[new], people.death_clock[new], month)
     die = due[(scheduled[due] == month) & people.alive[due]]
     people.alive[die] = False
+    people.changed()
     return die
 
 

@@ -3,9 +3,11 @@ neutral hooks.
 
 A measure is one class with an id (H1 ... C3) and one entry in ``model/data/measures.toml``. It
 says who is eligible, what it is worth to a chooser (``offer``), what it delivers to people in
-Baotou and what that costs. It never checks its own window: the package
-(``model/measures/package.py``) asks a hook only while the measure is in force, except the
-hooks for benefits already granted (``expire``, ``upkeep``), which run every month. Hooks take
+Baotou and what that costs. It never checks whether it is in force: the package
+(``model/measures/package.py``) asks a hook only while the measure is in force (offers also of
+``lasting`` measures after their window), except the hooks for benefits already granted
+(``expire``, ``upkeep``), which run every month. A measure may read its ``window`` for what
+builds up over it (C1). Hooks take
 what they use as arguments (the month, the people store, the choosers), never the model.
 Hooks that a measure does not override leave the model as it would be without it.
 """
@@ -90,11 +92,11 @@ class Measure:
         """What living in Baotou is worth to these choosers because of the measure."""
         return None
 
+    # --- asked only while the measure is in force ------------------------------------------
     def distance_cut(self, ch: Choosers, month: Month) -> np.ndarray:
         """Share by which the distance to Baotou shrinks for these choosers."""
         return np.zeros(len(ch))
 
-    # --- asked only while the measure is in force ------------------------------------------
     def fertility_multiplier(self, month: Month) -> float:
         return 1.0
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.categories import Education, Kind
+from model.categories import Education
 from model.context import Month
 from model.measures.base import Cost, Measure
-from model.measures.offer import Offer, money_offer, utility_offer
+from model.measures.offer import Offer, money_offer, school_place_before_2022, utility_offer
 from model.people import households
 from model.people.choosers import Choosers
 from model.people.life_stages import CHILDCARE, COMPULSORY_SCHOOL, PRESCHOOL
@@ -20,7 +20,8 @@ class MaternalChildHealth(Measure):
     fertility (a scenario multiplier) and pays a reward per birth."""
 
     id = "F1"
-    reaches = frozenset()  # changes no decision (its extra babies may leave with their families)
+    # Acts on no decision directly, but its extra children change their households' decisions
+    # later (school starts, school access), so every kind may be reached.
     in_choice = False
     cost = Cost.PER_RESIDENT
     raises = ("births",)
@@ -47,7 +48,7 @@ class Childcare(Measure):
         return min(1.0, self.p["places"] * month.agents_per_person / children) if children else 1.0
 
     def offer(self, ch: Choosers, month: Month, people: People) -> Offer:
-        return money_offer(ch, self.p["saving"] * ch.kids_0_2 * self._share_served(month, people))
+        return money_offer(ch, self.p["saving"] * ch.kids_childcare * self._share_served(month, people))
 
     def deliver(self, month: Month, people: People) -> None:
         used = min(self.p["places"] * month.agents_per_person, self._children(people))
@@ -60,7 +61,7 @@ class MotherBabyRooms(Measure):
     id = "F3"
 
     def offer(self, ch: Choosers, month: Month, people: People) -> Offer:
-        return utility_offer(ch, np.where(ch.kids_0_2 > 0, self.p["utility"], 0.0))
+        return utility_offer(ch, np.where(ch.kids_childcare > 0, self.p["utility"], 0.0))
 
     def deliver(self, month: Month, people: People) -> None:
         self.pay(self.p["budget"] / 12 * month.agents_per_person)
@@ -73,7 +74,7 @@ class Preschool(Measure):
     cost = Cost.PER_NEWCOMER
 
     def offer(self, ch: Choosers, month: Month, people: People) -> Offer:
-        return money_offer(ch, self.p["saving"] * ch.kids_3_5)
+        return money_offer(ch, self.p["saving"] * ch.kids_preschool)
 
     def deliver(self, month: Month, people: People) -> None:
         n = np.count_nonzero(people.alive & ~people.hukou & PRESCHOOL.months(people.age_months))
@@ -95,8 +96,11 @@ class EqualCompulsoryEducation(Measure):
     def deliver(self, month: Month, people: People) -> None:
         pupils = np.flatnonzero(people.alive & ~people.hukou & COMPULSORY_SCHOOL.months(people.age_months))
         heads = households.head_of(people, people.household_id[pupils])
-        threshold = month.behaviour["school_access_months_pre_2022"]
-        newly_admitted = people.social_insurance_months[heads[heads >= 0]] < threshold
+        heads = heads[heads >= 0]
+        # Pupils without hukou who had no place under the old rule (their parent's months).
+        newly_admitted = ~school_place_before_2022(
+            np.zeros(heads.size, bool), people.social_insurance_months[heads], month.behaviour
+        )
         self.pay(self.p["cost_per_pupil"] / 12, np.count_nonzero(newly_admitted))
 
 
@@ -120,9 +124,8 @@ class HigherEducation(Measure):
     attached to the city."""
 
     id = "E4"
-    # Graduates of Baotou's universities keep their household's kind (resident); the extra
-    # students come as graduates.
-    reaches = frozenset({Kind.RESIDENT, Kind.GRADUATE})
+    raises = ("in_migration_graduate",)  # the extra students come from outside
+    # Every kind: graduates of Baotou's universities keep their household's kind, which may be any.
 
     def intake_multiplier(self, month: Month) -> float:
         return float(self.p["intake_multiplier"])

@@ -111,6 +111,7 @@ class PublicRental(_Allocated):
     stably employed migrant workers, households as the unit; a queue when flats run out."""
 
     id = "H1"
+    raises = ("public_rental_households",)
 
     def __init__(self, config: dict[str, Any], weight: float) -> None:
         super().__init__(config, weight)
@@ -240,8 +241,8 @@ class TalentHousing(_Allocated):
 
     id = "H4"
     tenure = Tenure.TALENT_APARTMENT
-    # Local graduates keep their household's kind (resident); migrant workers never qualify.
-    reaches = frozenset({Kind.RESIDENT, Kind.GRADUATE, Kind.TALENT})
+    raises = ("talent_apartment_households",)
+    # Every kind: local graduates keep their household's kind, which may be any.
 
     def _eligible(self, ch: Choosers) -> np.ndarray:
         degree = ch.education >= Education.COLLEGE

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -16,7 +18,7 @@ class Offer:
     money: np.ndarray  # yuan a year
     utility: np.ndarray
     job_finding: np.ndarray  # added probability
-    school_access: np.ndarray  # chance that children 6-15 get public school places (0-1)
+    school_access: np.ndarray  # chance that children of compulsory-school age get public school places (0-1)
 
     @classmethod
     def empty(cls, n: int) -> Offer:
@@ -33,3 +35,11 @@ def utility_offer(ch: Choosers, utility: np.ndarray) -> Offer:
     offer = Offer.empty(len(ch))
     offer.utility = np.asarray(utility, dtype=float)
     return offer
+
+
+def school_place_before_2022(
+    hukou: np.ndarray, social_insurance_months: np.ndarray, beh: Mapping[str, Any]
+) -> np.ndarray:
+    """The rule before the package: children without Baotou hukou got a public school place only
+    if a parent had paid social insurance for ``school_access_months_pre_2022`` months."""
+    return hukou | (social_insurance_months >= beh["school_access_months_pre_2022"])

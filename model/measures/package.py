@@ -122,7 +122,7 @@ class Package:
         for m in self.in_force(month):
             m.on_purchase(ch, month)
 
-    def on_arrival(self, rows: np.ndarray, people: People, month: Month, graduate: bool = False) -> None:
+    def on_arrival(self, rows: np.ndarray, month: Month, people: People, graduate: bool = False) -> None:
         """Heads in ``rows`` arrived this month (or, ``graduate``, stayed on after graduating)."""
         givers = self.in_force(month)
         if rows.size == 0 or not givers:
@@ -132,9 +132,18 @@ class Package:
             m.on_arrival(rows, ch, month, people)
 
     def on_extra_talent(self, rows: np.ndarray, month: Month, people: People) -> None:
-        for m in self.in_force(month):
-            if m.extra_talent_offers(month):
-                m.on_extra_talent(rows, people)
+        """Heads who accepted an extra offer: shared among the measures that gave extra offers,
+        in proportion to their offers (the offers are pooled, so no head is counted twice)."""
+        givers = [(m, m.extra_talent_offers(month)) for m in self.in_force(month)]
+        givers = [(m, offers) for m, offers in givers if offers > 0]
+        if not givers:
+            return
+        shares = np.cumsum([offers for _, offers in givers]) / sum(offers for _, offers in givers)
+        stops = np.round(shares * rows.size).astype(int)
+        start = 0
+        for (m, _), stop in zip(givers, stops, strict=True):
+            m.on_extra_talent(rows[start:stop], people)
+            start = stop
 
     def monthly(self, month: Month, people: People) -> None:
         """Benefits that ran out end, measures in force deliver, what runs is paid for."""

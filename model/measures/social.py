@@ -69,7 +69,7 @@ class ElderlyCare(Measure):
     id = "S4"
 
     def offer(self, ch: Choosers, month: Month, people: People) -> Offer:
-        return money_offer(ch, np.where(ch.elder_60 | (ch.age >= ELDER_AGE), self.p["value"], 0.0))
+        return money_offer(ch, np.where(ch.elder_in_household | (ch.age >= ELDER_AGE), self.p["value"], 0.0))
 
     def deliver(self, month: Month, people: People) -> None:
         self.pay(self.p["budget"] / 12 * month.agents_per_person)

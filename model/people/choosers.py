@@ -10,6 +10,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from model import params
 from model.categories import Area, Kind, Origin, Role, Tenure
 from model.people.life_stages import CHILDCARE, COMPULSORY_SCHOOL, ELDER_AGE, PRESCHOOL, Ages
 from model.people.store import People
@@ -32,10 +33,11 @@ class Choosers:
     social_insurance_months: np.ndarray
     provident_fund_months: np.ndarray
     couple: np.ndarray  # lives with a spouse (or would move with one)
-    kids_0_2: np.ndarray
-    kids_3_5: np.ndarray
-    kids_6_15: np.ndarray
-    elder_60: np.ndarray  # a household member aged 60+ other than the chooser
+    # Children of the life stages of ``life_stages.py`` (childcare, kindergarten, compulsory school).
+    kids_childcare: np.ndarray
+    kids_preschool: np.ndarray
+    kids_school: np.ndarray
+    elder_in_household: np.ndarray  # a household member of ``ELDER_AGE`` or more other than the chooser
     household_size: np.ndarray
     graduate: np.ndarray  # deciding at graduation from a Baotou university
     main_urban: np.ndarray  # lives (or would live) in the main urban districts: 1/0, or a chance for newcomers
@@ -58,14 +60,14 @@ class Choosers:
 
     @property
     def school_children(self) -> np.ndarray:
-        return self.kids_6_15 > 0
+        return self.kids_school > 0
 
     @property
     def is_talent(self) -> np.ndarray:
         return self.kind == Kind.TALENT
 
 
-MAX_KIDS = 3  # children who may come with a mover (columns of ``Family.kids_ages``)
+MAX_KIDS = int(params.value("population", "max_children_moving"))  # columns of ``Family.kids_ages``
 
 
 @dataclass
@@ -93,7 +95,11 @@ def from_people(people: People, rows: np.ndarray, graduate: bool = False) -> Cho
     size = np.bincount(m_hh, minlength=households.size)
     counts = {
         name: np.bincount(m_hh[ages.years(m_age)], minlength=households.size)
-        for name, ages in (("kids_0_2", CHILDCARE), ("kids_3_5", PRESCHOOL), ("kids_6_15", COMPULSORY_SCHOOL))
+        for name, ages in (
+            ("kids_childcare", CHILDCARE),
+            ("kids_preschool", PRESCHOOL),
+            ("kids_school", COMPULSORY_SCHOOL),
+        )
     }
     counts["elder"] = np.bincount(m_hh[m_age >= ELDER_AGE], minlength=households.size)
     spouse = np.bincount(m_hh[people.role[members] == Role.SPOUSE], minlength=households.size)
@@ -115,10 +121,10 @@ def from_people(people: People, rows: np.ndarray, graduate: bool = False) -> Cho
         social_insurance_months=people.social_insurance_months[rows],
         provident_fund_months=people.provident_fund_months[rows],
         couple=head & (spouse[own_hh] > 0),
-        kids_0_2=np.where(head, counts["kids_0_2"][own_hh], 0),
-        kids_3_5=np.where(head, counts["kids_3_5"][own_hh], 0),
-        kids_6_15=np.where(head, counts["kids_6_15"][own_hh], 0),
-        elder_60=head & ((counts["elder"][own_hh] - own_elder) > 0),
+        kids_childcare=np.where(head, counts["kids_childcare"][own_hh], 0),
+        kids_preschool=np.where(head, counts["kids_preschool"][own_hh], 0),
+        kids_school=np.where(head, counts["kids_school"][own_hh], 0),
+        elder_in_household=head & ((counts["elder"][own_hh] - own_elder) > 0),
         household_size=np.where(head, size[own_hh], 1),
         graduate=np.full(rows.size, graduate),
         main_urban=(people.area[rows] == Area.MAIN_URBAN).astype(float),
@@ -159,10 +165,10 @@ def outside(
         social_insurance_months=zeros.copy(),
         provident_fund_months=zeros.copy(),
         couple=couple,
-        kids_0_2=count(CHILDCARE),
-        kids_3_5=count(PRESCHOOL),
-        kids_6_15=count(COMPULSORY_SCHOOL),
-        elder_60=np.zeros(n, dtype=bool),
+        kids_childcare=count(CHILDCARE),
+        kids_preschool=count(PRESCHOOL),
+        kids_school=count(COMPULSORY_SCHOOL),
+        elder_in_household=np.zeros(n, dtype=bool),
         household_size=1 + couple.astype(np.int64) + (kids_ages >= 0).sum(axis=1),
         graduate=np.zeros(n, dtype=bool),
         main_urban=np.full(n, main_urban_share),

@@ -20,7 +20,7 @@ from model.people.choosers import MAX_KIDS, Choosers, Family, outside
 from model.people.employment import employment_rate
 from model.people.store import People
 from model.stages.families import PendingFamilies
-from model.stages.labour import job_terms, next_job_change
+from model.stages.labour import job_terms
 from model.world.conditions import BAOTOU
 from model.world.outside import CandidateFeed, family
 
@@ -54,12 +54,12 @@ def work_values(
     of_age = age >= pop["employment_rate_male"]["bands"][0]
     employed = (month.draw(keys, "job") < p_job) & of_age
     searching = working & ~employed & of_age  # came to work but found none yet
-    terms = job_terms(month, keys, education, kind, package.social_insurance_coverage(month))
-    start = month.index + 1  # they start after this month's job turnover
+    # They start after this month's job turnover; those looking for work get the month they find one.
+    terms = job_terms(month, keys, education, kind, package.social_insurance_coverage(month), employed)
     return {
         "employed": employed,
         "unemployed": searching,
-        "job_change_month": np.where(employed | searching, next_job_change(month, keys, employed, start), -1),
+        "job_change_month": np.where(employed | searching, terms["job_change_month"], -1),
         "income": np.where(employed, terms["income"], 0.0),
         "social_insurance": employed & terms["social_insurance"],
         "provident_fund": employed & terms["provident_fund"],
@@ -95,7 +95,11 @@ def arrive(
     )
     tenure = np.where(dormitory, Tenure.DORMITORY, Tenure.RENT)
 
-    def add(
+    # Who comes now, in the order they become rows: heads (new households only), spouses, then
+    # children by birth order. Each group's attributes are gathered and added in one go.
+    groups: list[dict[str, np.ndarray]] = []
+
+    def group(
         sel: np.ndarray,
         keys: np.ndarray,
         age: np.ndarray,
@@ -105,54 +109,35 @@ def arrive(
         role: Role,
         working: np.ndarray,
         gain: np.ndarray,
-    ) -> np.ndarray:
-        if sel.size == 0:
-            return np.empty(0, dtype=np.int64)
-        months = age * 12 + (month.draw(keys, "birth_month") * 12).astype(np.int64)
-        values = {**work_values(month, package, keys, age, sex, education, kind, working, gain), **clocks(month, keys)}
-        if not new_households:
-            # Joiners take the household's housing and place, and its hukou: a spouse and
-            # children may register with a head who holds Baotou hukou.
-            head_rows = households.head_of(people, hh[sel])
-            t, area, hukou = people.tenure[head_rows], people.area[head_rows], people.hukou[head_rows]
-        else:
-            t, area = tenure[sel], np.where(main[sel], Area.MAIN_URBAN, Area.OUTER)
-            hukou = np.zeros(sel.size, dtype=bool)
-        rows = people.add(
-            sel.size,
-            key=keys,
-            age_months=months,
-            sex=sex,
-            household_id=hh[sel],
-            role=role,
-            kind=kind,
-            education=education,
-            tenure=t,
-            area=area,
-            origin=ch.origin[sel],
-            hukou=hukou,
-            urban=True,
-            **values,
-        )
-        return np.arange(rows.start, rows.stop)
+    ) -> None:
+        if sel.size:
+            groups.append(
+                {
+                    "sel": sel,
+                    "keys": keys,
+                    "age": age,
+                    "sex": sex,
+                    "education": education,
+                    "kind": kind,
+                    "role": np.full(sel.size, role, dtype=np.int8),
+                    "working": working,
+                    "gain": gain,
+                }
+            )
 
     everyone = np.arange(n)
     if new_households:
-        head_rows = add(
-            everyone, ch.key, ch.age, fam.head_sex, ch.education, ch.kind, Role.HEAD, np.ones(n, bool), job_gain
-        )
-    else:
-        head_rows = np.empty(0, dtype=np.int64)
-    came = np.empty(0, dtype=np.int64)
+        group(everyone, ch.key, ch.age, fam.head_sex, ch.education, ch.kind, Role.HEAD, np.ones(n, bool), job_gain)
     spouse = everyone[fam.couple & bring_now]
     if spouse.size:
         keys = derive_keys(ch.key[spouse], salt(0, "spouse"))
         sex = np.where(fam.head_sex[spouse] == Sex.MALE, Sex.FEMALE, Sex.MALE)
         gap = beh["spouse_age_gap"] * np.where(sex == Sex.MALE, 1, -1)
-        came = add(
+        age = np.maximum(ch.age[spouse] + gap, beh["legal_marriage_age"])
+        group(
             spouse,
             keys,
-            np.maximum(ch.age[spouse] + gap, beh["legal_marriage_age"]),
+            age,
             sex,
             ch.education[spouse],
             ch.kind[spouse],
@@ -160,26 +145,56 @@ def arrive(
             np.zeros(spouse.size, bool),
             job_gain[spouse],
         )
-    kid_rows = []
     for k in range(MAX_KIDS):
         sel = everyone[(fam.kids_ages[:, k] >= 0) & bring_now]
         if sel.size:
             keys = derive_keys(ch.key[sel], salt(k, "child"))
             sex = np.where(month.draw(keys, "sex_at_birth") < month.rates.male_share_of_births, Sex.MALE, Sex.FEMALE)
-            kid_rows.append(
-                add(
-                    sel,
-                    keys,
-                    fam.kids_ages[sel, k],
-                    sex,
-                    np.full(sel.size, Education.PRIMARY_OR_LESS),
-                    ch.kind[sel],
-                    Role.CHILD,
-                    np.zeros(sel.size, bool),
-                    np.zeros(sel.size),
-                )
+            group(
+                sel,
+                keys,
+                fam.kids_ages[sel, k],
+                sex,
+                np.full(sel.size, Education.PRIMARY_OR_LESS),
+                ch.kind[sel],
+                Role.CHILD,
+                np.zeros(sel.size, bool),
+                np.zeros(sel.size),
             )
-    rows = np.concatenate([head_rows, came, *kid_rows])
+    if groups:
+        g = {name: np.concatenate([x[name] for x in groups]) for name in groups[0]}
+        sel, keys, age = g["sel"], g["keys"], g["age"]
+        months = age * 12 + (month.draw(keys, "birth_month") * 12).astype(np.int64)
+        values = work_values(month, package, keys, age, g["sex"], g["education"], g["kind"], g["working"], g["gain"])
+        if not new_households:
+            # Joiners take the household's housing and place, and its hukou: a spouse and
+            # children may register with a head who holds Baotou hukou.
+            head = households.head_of(people, hh[sel])
+            t, area, hukou = people.tenure[head], people.area[head], people.hukou[head]
+        else:
+            t, area = tenure[sel], np.where(main[sel], Area.MAIN_URBAN, Area.OUTER)
+            hukou = np.zeros(sel.size, dtype=bool)
+        added = people.add(
+            sel.size,
+            key=keys,
+            age_months=months,
+            sex=g["sex"],
+            household_id=hh[sel],
+            role=g["role"],
+            kind=g["kind"],
+            education=g["education"],
+            tenure=t,
+            area=area,
+            origin=ch.origin[sel],
+            hukou=hukou,
+            urban=True,
+            **values,
+            **clocks(month, keys),
+        )
+        rows = np.arange(added.start, added.stop)
+    else:
+        rows = np.empty(0, dtype=np.int64)
+    head_rows = rows[:n] if new_households else np.empty(0, dtype=np.int64)
     ledger.arrived(people, rows)
     later = everyone[~bring_now & (fam.couple | (fam.kids_ages >= 0).any(axis=1))]
     if new_households and later.size:
@@ -213,7 +228,7 @@ def _settle(
     extra = package.bring_family_gain(sub, month)
     bring_now = month.draw(sub.key, "bring_family") < month.behaviour["bring_family_share"] + extra
     heads = arrive(people, month, package, ledger, pending, sub, fam.subset(sel), gain, bring_now)
-    package.on_arrival(heads, people, month)
+    package.on_arrival(heads, month, people)
     return heads
 
 

@@ -93,12 +93,18 @@ def _stop_work(people: People, rows: np.ndarray, searching: bool) -> None:
 
 
 def job_terms(
-    month: Month, keys: np.ndarray, education: np.ndarray, kind: np.ndarray, insured_floor: float = 0.0
+    month: Month,
+    keys: np.ndarray,
+    education: np.ndarray,
+    kind: np.ndarray,
+    insured_floor: float = 0.0,
+    employed: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """The one rule for starting a job: a wage at today's level for the education (with the
     person's own dispersion), social insurance and provident-fund contributions at the kind's
-    coverage (at least ``insured_floor``: S1 for newcomers), and the month the job will be lost.
-    Drawn from the person's keys, so the same in every scenario run with the seed."""
+    coverage (at least ``insured_floor``: S1 for newcomers), and the month the job will be lost
+    (or, for those not ``employed``, found). Drawn from the person's keys, so the same in every
+    scenario run with the seed."""
     pop = month.population
     sigma = pop["wage_dispersion"]["value"]
     noise = np.exp(sigma * ndtri(month.draw(keys, "wage")) - sigma**2 / 2)
@@ -110,7 +116,9 @@ def job_terms(
         "income": month.now.wage[BAOTOU] * EDUCATION_PREMIUM[education] * noise,
         "social_insurance": month.draw(keys, "social_insurance") < coverage,
         "provident_fund": month.draw(keys, "provident_fund") < pf,
-        "job_change_month": next_job_change(month, keys, np.ones(keys.size, bool), month.index + 1),
+        "job_change_month": next_job_change(
+            month, keys, np.ones(keys.size, bool) if employed is None else employed, month.index + 1
+        ),
     }
 
 

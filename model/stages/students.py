@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from model.categories import Education, Kind, Role, Sex, Tenure
+from model.categories import Education, Kind, Origin, Role, Sex, Tenure
 from model.context import Month
 from model.decisions.decide import decide
 from model.draws.keyed import derive_keys, salt
@@ -78,7 +78,7 @@ def intake(people: People, month: Month, package: Package, ledger: Ledger, local
         education=Education.SENIOR_SECONDARY,
         tenure=Tenure.DORMITORY,
         urban=True,
-        origin=np.minimum(origin, 3).astype(np.int8),
+        origin=np.minimum(origin, Origin.REST_OF_CHINA).astype(np.int8),
         study_months=months,
         **clocks(month, keys),
     )
@@ -123,4 +123,4 @@ def graduation(people: People, month: Month, package: Package, ledger: Ledger) -
     for column, value in values.items():
         people.column(column)[stay] = value
     people.tenure[stay] = np.where(people.tenure[stay] == Tenure.DORMITORY, Tenure.RENT, people.tenure[stay])
-    package.on_arrival(stay, people, month, graduate=True)
+    package.on_arrival(stay, month, people, graduate=True)

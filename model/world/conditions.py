@@ -17,8 +17,8 @@ from model.scenario import Scenario
 
 DESTINATIONS: list[str] = params.value("regions", "destinations")
 BAOTOU, HOME = DESTINATIONS.index("baotou"), DESTINATIONS.index("home")
-WAGE_BASE_MONTH = month_index("2020-06")  # annual averages stand for mid-year
-JOB_TREND_FROM = month_index("2023-01")  # observed job-finding stands for 2020-2022
+WAGE_BASE_MONTH = month_index(params.value("regions", "wage_reference_month"))
+JOB_TREND_FROM = month_index(params.value("regions", "job_finding_observed_until")) + 1
 
 
 def house_price_index() -> dict[int, float]:
