@@ -58,24 +58,28 @@ def events_this_month(
     """
     at, rate = people.column(f"{name}_at"), people.column(f"{name}_rate")
     key = people.column("key")
-    due = np.flatnonzero(at < month + 1)
-    happened = np.zeros(len(people), dtype=bool)
-    new = due[at[due] == UNSCHEDULED]  # newcomers and newborns: their moments start now
+    # Everyone with a moment before the month's end; what follows works on these few rows only
+    # (``pos``: positions among them), never on the whole population again.
+    candidates = np.flatnonzero(at < month + 1)
+    happened = np.zeros(candidates.size, dtype=bool)
+    new = candidates[at[candidates] == UNSCHEDULED]  # newcomers and newborns: their moments start now
     with np.errstate(divide="ignore"):  # a hazard that is always 0 has no moments (at = inf)
         rate[new] = bound(new)
         at[new] = month + exponential(key[new], seed, f"{name}_first", month) / rate[new]
-        due = due[at[due] < month + 1]
+        pos = np.flatnonzero(at[candidates] < month + 1)
         k = 0
-        while due.size:
+        while pos.size:
+            due = candidates[pos]
             # Moments after the event has happened this month change nothing.
-            test = due[~happened[due]]
+            test_pos = pos[~happened[pos]]
+            test = candidates[test_pos]
             u = uniform(key[test], seed, f"{name}_keep_{k}", month)
-            happened[test[u * rate[test] < hazard(test)]] = True
+            happened[test_pos[u * rate[test] < hazard(test)]] = True
             rate[due] = bound(due)
             at[due] += exponential(key[due], seed, f"{name}_next_{k}", month) / rate[due]
-            due = due[at[due] < month + 1]
+            pos = pos[at[due] < month + 1]
             k += 1
-    return np.flatnonzero(happened)
+    return candidates[happened]
 
 
 def reschedule(people: People, rows: np.ndarray, names: tuple[str, ...]) -> None:
