@@ -48,14 +48,20 @@ def _contributions(
     if not parts:
         return {}
     # School access without one measure: the chance none of the others gives a place, as the
-    # product of those before it and those after it (prefix and suffix products, not M^2 work).
-    no_access = np.array([1 - offer.school_access for offer in parts.values()])
+    # product of those before it and those after it (prefix and suffix products, not M^2 work),
+    # over the few measures that give any access (the others' factors are exactly 1).
+    giving = [offer.school_access.any() for offer in parts.values()]
+    no_access = np.array(
+        [1 - offer.school_access for offer, g in zip(parts.values(), giving, strict=True) if g]
+    ).reshape(-1, len(ch))
     ones = np.ones((1, len(ch)))
-    before = np.cumprod(np.vstack([ones, no_access[:-1]]), axis=0)
-    after = np.cumprod(np.vstack([no_access[1:], ones])[::-1], axis=0)[::-1]
+    before = np.cumprod(np.vstack([ones, no_access]), axis=0)  # before[k]: the first k givers
+    after = np.cumprod(np.vstack([ones, no_access[::-1]]), axis=0)[::-1]  # after[k]: givers k on
     out = {}
-    for i, (mid, offer) in enumerate(parts.items()):
-        access_without = 1 - before[i] * after[i]
+    k = 0  # givers seen so far
+    for (mid, offer), gives in zip(parts.items(), giving, strict=True):
+        access_without = 1 - before[k] * after[k + 1 if gives else k]
+        k += gives
         out[mid] = offer.utility + school * (total.school_access - access_without)
         if offer.money.any() or offer.job_finding.any():  # otherwise income without it is the same
             without = np.maximum(income - offer.money - offer.job_finding * job_ok * wage, floor)
