@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import cast
 
@@ -15,19 +16,21 @@ WAN = 10_000  # 万, the unit Chinese statistics report population in
 
 
 def _band(ax, frame: pd.DataFrame, name: str, label: str, color: str, scale: float = WAN) -> None:
+    """Mean and 90 % band over seeds by year. For flows, years not simulated in full (the
+    census year from November) are drawn as hollow points apart from the line, so that two
+    months do not read as a ramp-up."""
     rows = frame[frame.indicator == name].groupby("year").value
     years = np.array(sorted(frame.year.unique()))
     mean = rows.mean().reindex(years) / scale
-    ax.plot(years, mean, color=color, label=label, lw=2)
+    low, high = rows.quantile(0.05).reindex(years) / scale, rows.quantile(0.95).reindex(years) / scale
+    months = frame[frame.indicator == "months"].groupby("year").value.max().reindex(years)
+    flow = name != "population" and months.notna().any()
+    full = (months >= 12).to_numpy() if flow else np.ones(years.size, dtype=bool)
+    ax.plot(years[full], mean[full], color=color, label=label, lw=2)
+    if (~full).any():
+        ax.plot(years[~full], mean[~full], "o", mfc="none", color=color)
     if frame.seed.nunique() > 1:
-        ax.fill_between(
-            years,
-            rows.quantile(0.05).reindex(years) / scale,
-            rows.quantile(0.95).reindex(years) / scale,
-            color=color,
-            alpha=0.25,
-            lw=0,
-        )
+        ax.fill_between(years[full], low[full], high[full], color=color, alpha=0.25, lw=0)
 
 
 def population_components(indicators: pd.DataFrame) -> plt.Figure:
@@ -48,7 +51,7 @@ def population_components(indicators: pd.DataFrame) -> plt.Figure:
         _band(bottom, indicators, name, name.replace("_", " "), color)
     bottom.axhline(0, color="grey", lw=0.5)
     bottom.set_ylabel("wan (10,000 persons) per year")
-    bottom.set_title("Components of change (first year: from the census month only)")
+    bottom.set_title("Components of change (hollow points: a year simulated in part, from the census month)")
     bottom.set_xlabel("year")
     bottom.legend(ncol=3, fontsize=8)
     return fig
@@ -116,25 +119,102 @@ def extra_population(summary: pd.DataFrame, scenario: str, against: str) -> plt.
     return fig
 
 
-def cost_per_resident(summary: pd.DataFrame, scenario: str) -> plt.Figure:
-    """Cost per additional resident by measure in the last year (cumulative net cost / cumulative
-    attributed residents, ``model.runs.effect``), ranked, with 90 % intervals."""
+def _ranked(ax, values: pd.Series, low: pd.Series, high: pd.Series, highlight: frozenset[str] = frozenset()) -> None:
+    """Horizontal bars ranked by value with 90 % whiskers and the value printed at each bar; a
+    log axis when the values differ by more than ``LOG_AXIS_SPREAD`` times."""
+    order = values.sort_values(ascending=False).index  # the cheapest at the top
+    values, low, high = values[order], low[order], high[order]
+    y = np.arange(len(values))
+    err = np.vstack([values - low, high - values]).clip(min=0)
+    colors = ["tab:blue" if name in highlight else "tab:orange" for name in values.index]
+    ax.barh(y, values, xerr=err, color=colors, ecolor="black", capsize=2)
+    ax.set_yticks(y, values.index)
+    positive = values[values > 0]
+    if len(positive) > 1 and positive.max() / positive.min() > LOG_AXIS_SPREAD:
+        ax.set_xscale("log")
+    for i, (v, h) in enumerate(zip(values, high, strict=True)):
+        ax.annotate(f" {v:,.0f}", (max(v, h), i), va="center", fontsize=7)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: _compact(x)))
+    ax.margins(x=0.15)
+
+
+def _compact(x: float) -> str:
+    """Axis numbers short enough not to collide: 3,000, 30k, 3M."""
+    for at_least, size, suffix in ((1e9, 1e9, "bn"), (1e6, 1e6, "M"), (1e4, 1e3, "k")):
+        if abs(x) >= at_least:
+            return f"{x / size:,.3g}{suffix}"
+    return f"{x:,.0f}"
+
+
+LOG_AXIS_SPREAD = 20  # values further apart than this share a log axis, so the small ones show
+
+
+def cost_per_resident(summary: pd.DataFrame, scenario: str, against: str = "the counterfactual") -> plt.Figure:
+    """What the package and each measure cost per additional resident, to the last year.
+
+    The package's own figure (cumulative net cost over the extra residents, ``model.runs.effect``)
+    comes first; each measure's is its net cost over the residents attributed to it (an
+    accounting device, not additive). Measures that book no fiscal cost, and measures to which no
+    resident is attributed, are named below the bars instead of drawn as the cheapest or left out.
+    Means over the seeds that gained residents (the ratio has no value for the others)."""
     last = summary.year.max()
-    rows = summary[(summary.year == last) & summary.indicator.str.startswith("cost_per_additional_resident_")]
-    rows = rows.dropna(subset=["mean"]).assign(measure=lambda d: d.indicator.str.rsplit("_", n=1).str[-1])
-    rows = rows.sort_values("mean")
-    fig, ax = plt.subplots(figsize=(8, max(3, 0.32 * len(rows) + 1.5)), constrained_layout=True)
+    at = summary[summary.year == last].set_index("indicator")
+    totals = summary.groupby("indicator")["mean"].sum()
+    ids = [i.removeprefix("net_cost_") for i in at.index if i.startswith("net_cost_") and i != "net_cost_total"]
+    no_cost = [m for m in ids if totals.get(f"net_cost_{m}", 0.0) == 0]
+    ratios = {m: at.loc[f"cost_per_additional_resident_{m}"] for m in ids if m not in no_cost}
+    no_residents = [m for m, r in ratios.items() if not np.isfinite(r["mean"])]
+    shown = {m: r for m, r in ratios.items() if np.isfinite(r["mean"])}
+    label = f"package (all measures; {int(at.loc['cost_per_additional_resident', 'seeds'])} seeds)"
+    rows = pd.DataFrame(shown).T
+    if "cost_per_additional_resident" in at.index and np.isfinite(at.loc["cost_per_additional_resident", "mean"]):
+        rows.loc[label] = at.loc["cost_per_additional_resident"]
+    fig, ax = plt.subplots(figsize=(9, max(3.0, 0.3 * len(rows) + 2.2)), constrained_layout=True)
     if rows.empty:
         ax.text(0.5, 0.5, "no measure attracted residents", ha="center", va="center", transform=ax.transAxes)
     else:
-        y = np.arange(len(rows))
-        err = np.vstack([rows["mean"] - rows.p05, rows.p95 - rows["mean"]]).clip(min=0)
-        ax.barh(y, rows["mean"], xerr=err, color="tab:orange", ecolor="black", capsize=2)
-        ax.set_yticks(y, rows.measure)
-    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: f"{x:,.0f}"))
-    ax.set_xlabel("yuan of net fiscal cost per attributed resident (cumulative to the last year)")
-    ax.set_title(f"Cost per additional resident by measure, {scenario}, to {last} (90 % interval)")
+        _ranked(ax, rows["mean"], rows.p05, rows.p95, highlight=frozenset({label}))
+    notes = []
+    if no_cost:
+        notes.append("no fiscal cost booked in these runs (paid by others, unpriced or unused): " + ", ".join(no_cost))
+    if no_residents:
+        notes.append("cost, but no resident attributed: " + ", ".join(no_residents))
+    ax.set_xlabel(
+        "yuan of net fiscal cost per additional resident, cumulative to the last year"
+        + "".join("\n" + textwrap.fill(note, 100) for note in notes)
+    )
+    ax.set_title(f"Cost per additional resident to {last}, {scenario} against {against}\n(90 % interval over seeds)")
     return fig
+
+
+def people_and_cost(summary: pd.DataFrame, scenario: str, against: str) -> plt.Figure:
+    """People and cost side by side: extra residents and the cumulative net fiscal cost by year,
+    each with its 90 % interval over seeds (chance only)."""
+    fig, (people, cost) = plt.subplots(1, 2, figsize=(11, 4.5), constrained_layout=True)
+    for ax, name, scale, unit, color in (
+        (people, "extra_population", WAN, "wan (10,000 persons) at year end", "tab:blue"),
+        (cost, "cumulative_net_cost_total", 1e8, "yi (100 million yuan), cumulative", "tab:orange"),
+    ):
+        rows = summary[summary.indicator == name].sort_values("year")
+        ax.plot(rows.year, rows["mean"] / scale, color=color, lw=2)
+        ax.fill_between(rows.year, rows.p05 / scale, rows.p95 / scale, color=color, alpha=0.25, lw=0)
+        ax.axhline(0, color="grey", lw=0.5)
+        ax.set_ylabel(unit)
+        ax.set_xlabel("year")
+    people.set_title("Extra residents")
+    cost.set_title("Net fiscal cost")
+    fig.suptitle(f"{scenario} against {against}: what it brings and what it costs (same seeds; chance only)")
+    return fig
+
+
+def share_axes(figures: list[plt.Figure]) -> None:
+    """Give the same panels of several figures the same vertical range, so that the runs they
+    show can be compared by eye."""
+    for panel in range(min(len(f.axes) for f in figures)):
+        axes = [f.axes[panel] for f in figures]
+        low, high = min(ax.get_ylim()[0] for ax in axes), max(ax.get_ylim()[1] for ax in axes)
+        for ax in axes:
+            ax.set_ylim(low, high)
 
 
 def save_compare_figures(
@@ -143,12 +223,15 @@ def save_compare_figures(
     paths = []
     figures = [
         ("extra_population.png", extra_population(summary, scenario, against)),
-        ("cost_per_additional_resident.png", cost_per_resident(summary, scenario)),
+        ("people_and_cost.png", people_and_cost(summary, scenario, against)),
+        ("cost_per_additional_resident.png", cost_per_resident(summary, scenario, against)),
     ]
-    for name in (scenario, against):
-        table = indicators[indicators.scenario == name]
-        figures.append((f"population_components_{name}.png", population_components(table)))
-    for name, fig in figures:
+    components = [
+        (f"population_components_{name}.png", population_components(indicators[indicators.scenario == name]))
+        for name in (scenario, against)
+    ]
+    share_axes([fig for _, fig in components])
+    for name, fig in [*figures, *components]:
         path = Path(run_dir) / name
         fig.savefig(path, dpi=120)
         plt.close(fig)
@@ -218,7 +301,10 @@ def summary_bands(series: dict[str, pd.DataFrame], title: str, ylabel: str, scal
         color = f"C{i}"
         ax.plot(table.index, table["mean"] / scale, color=color, lw=2, label=label)
         ax.fill_between(table.index, table.p05 / scale, table.p95 / scale, color=color, alpha=0.2, lw=0)
-    ax.axhline(0, color="grey", lw=0.5)
+    # A zero line only where the values reach it: levels far from zero keep an axis that shows
+    # their differences.
+    if min(float(t.p05.min()) for t in series.values()) <= 0:
+        ax.axhline(0, color="grey", lw=0.5)
     ax.set_title(title)
     ax.set_ylabel(ylabel)
     ax.set_xlabel("year")
@@ -236,15 +322,14 @@ def seed_bands(tables: dict[str, pd.DataFrame], title: str, ylabel: str, scale: 
 
 
 def ranked_bars(values: pd.DataFrame, title: str, xlabel: str) -> plt.Figure:
-    """Horizontal bars ranked by mean, with 90 % interval whiskers (columns mean, p05, p95)."""
-    values = values.dropna(subset=["mean"]).sort_values("mean")
-    fig, ax = plt.subplots(figsize=(8, 0.4 * len(values) + 1.6), constrained_layout=True)
-    y = np.arange(len(values))
-    err = np.vstack([values["mean"] - values.p05, values.p95 - values["mean"]]).clip(min=0)
-    ax.barh(y, values["mean"], xerr=err, color="tab:orange", ecolor="black", capsize=3)
-    ax.set_yticks(y, values.index)
-    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: f"{x:,.0f}"))
-    ax.set_xlabel(xlabel)
+    """Horizontal bars ranked by mean, with 90 % interval whiskers (columns mean, p05, p95) and
+    the value printed; a log axis when the values differ by orders of magnitude; rows with no
+    value are named under the axis rather than left out."""
+    missing = [str(i) for i in values.index[~np.isfinite(values["mean"])]]
+    values = values[np.isfinite(values["mean"])]
+    fig, ax = plt.subplots(figsize=(8, 0.4 * len(values) + 2.0), constrained_layout=True)
+    _ranked(ax, values["mean"], values.p05, values.p95)
+    ax.set_xlabel(xlabel + (f"\nno value (nothing attributed or no cost): {', '.join(missing)}" if missing else ""))
     ax.set_title(title)
     return fig
 

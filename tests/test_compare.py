@@ -53,7 +53,7 @@ def test_compare_writes_effects_with_intervals_and_figures(compared):
         assert name in set(effects.indicator), name
     ok = effects.dropna(subset=["mean"])
     assert (ok.p05 <= ok["mean"] + 1e-6).all() and (ok["mean"] <= ok.p95 + 1e-6).all()
-    for figure in ("extra_population.png", "cost_per_additional_resident.png"):
+    for figure in ("extra_population.png", "people_and_cost.png", "cost_per_additional_resident.png"):
         assert (compared / figure).stat().st_size > 10_000
 
 

@@ -50,7 +50,7 @@ def _contributions(
     # School access without one measure: the chance none of the others gives a place, as the
     # product of those before it and those after it (prefix and suffix products, not M^2 work),
     # over the few measures that give any access (the others' factors are exactly 1).
-    giving = [offer.school_access.any() for offer in parts.values()]
+    giving = [bool(offer.school_access.any()) for offer in parts.values()]
     no_access = np.array(
         [1 - offer.school_access for offer, g in zip(parts.values(), giving, strict=True) if g]
     ).reshape(-1, len(ch))
@@ -61,7 +61,7 @@ def _contributions(
     k = 0  # givers seen so far
     for (mid, offer), gives in zip(parts.items(), giving, strict=True):
         access_without = 1 - before[k] * after[k + 1 if gives else k]
-        k += gives
+        k += int(gives)
         out[mid] = offer.utility + school * (total.school_access - access_without)
         if offer.money.any() or offer.job_finding.any():  # otherwise income without it is the same
             without = np.maximum(income - offer.money - offer.job_finding * job_ok * wage, floor)
