@@ -211,3 +211,54 @@ def test_sobol_needs_a_power_of_two_and_api_settings_are_checked(tmp_path):
         load_experiment(_write(tmp_path, text.format(end="2021-12"), "sobol6"))
     with pytest.raises(ValueError, match="unknown experiment settings"):
         api.experiment("loans_and_rental", sample=8)
+
+
+def test_a_worker_ends_with_the_process_that_started_it(tmp_path):
+    """Killing an experiment (even with SIGKILL) leaves no worker running on alone."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    pid_file = tmp_path / "worker.pid"
+    parent = f"""
+import multiprocessing as mp, os, time
+from model.experiments.executors import end_with_parent
+def work(path):
+    end_with_parent()
+    open(path, "w").write(str(os.getpid()))
+    time.sleep(60)
+if __name__ == "__main__":
+    mp.get_context("spawn").Process(target=work, args=({str(pid_file)!r},)).start()
+    time.sleep(60)
+"""
+    script = tmp_path / "parent.py"
+    script.write_text(parent)
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.Popen([sys.executable, str(script)], cwd=root, env={**os.environ, "PYTHONPATH": str(root)})
+    try:
+        for _ in range(300):
+            if pid_file.exists() and pid_file.read_text():
+                break
+            time.sleep(0.1)
+        worker = int(pid_file.read_text())
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        for _ in range(100):
+            try:
+                os.kill(worker, 0)
+            except ProcessLookupError:
+                break
+            # a dead child not yet reaped by init shows as a zombie: it is gone all the same
+            with open(f"/proc/{worker}/stat") as fh:
+                if fh.read().split()[2] == "Z":
+                    break
+            time.sleep(0.1)
+        else:
+            os.kill(worker, signal.SIGKILL)
+            raise AssertionError("the worker outlived its parent")
+    finally:
+        if proc.poll() is None:
+            proc.kill()

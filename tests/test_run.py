@@ -183,3 +183,19 @@ def test_family_members_joining_later_take_the_households_hukou(small_baseline):
     head_of_spouse = households.head_of(p, p.household_id[spouses])
     assert spouses.size == n and p.hukou[head_of_spouse].any() and not p.hukou[head_of_spouse].all()
     assert (p.hukou[spouses] == p.hukou[head_of_spouse]).all()
+
+
+def test_results_go_to_the_checkouts_results_folder_and_are_readable_by_others(tmp_path):
+    import os
+    import stat
+    from pathlib import Path
+
+    from model.runs import results
+
+    root = Path(__file__).resolve().parent.parent
+    if "BAOTOU_RESULTS" not in os.environ:
+        assert results.RESULTS_DIR == root / "results"
+    path = tmp_path / "table.csv"
+    results.atomic_write_text(path, "a,b\n")
+    assert stat.S_IMODE(path.stat().st_mode) == results.FILE_MODE
+    assert results.FILE_MODE & stat.S_IROTH or os.umask(os.umask(0)) & stat.S_IROTH

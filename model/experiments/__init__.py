@@ -26,7 +26,7 @@ from model.experiments.identity import digest
 from model.experiments.sensitivity import analyse
 from model.experiments.spec import Experiment
 from model.experiments.tasks import outcomes
-from model.runs.results import RESULTS_DIR, atomic_write_csv, atomic_write_text, git_commit
+from model.runs.results import FILE_MODE, RESULTS_DIR, atomic_write_csv, atomic_write_text, git_commit
 
 
 def run_dir_for(exp: Experiment, out: Path = RESULTS_DIR) -> Path:
@@ -66,6 +66,7 @@ def _write_result(run_dir: Path, result: dict) -> None:
         atomic_write_text(run_dir / "failures" / f"{result['task']}.json", json.dumps(failure, indent=2) + "\n")
         return
     fd, tmp = tempfile.mkstemp(dir=runs, prefix=f".{result['task']}.", suffix=".parquet.tmp")
+    os.fchmod(fd, FILE_MODE)  # readable by colleagues, as every result file
     os.close(fd)
     result["indicators"].to_parquet(tmp, index=False)
     os.replace(tmp, runs / f"{result['task']}.parquet")

@@ -7,6 +7,7 @@ Each result is handed to ``on_result`` as soon as it finishes, so nothing finish
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
@@ -30,6 +31,25 @@ def _lost(task: dict, err: BaseException) -> dict[str, Any]:
     }
 
 
+# Linux's prctl option that sends the calling process a signal when its parent dies
+# (<sys/prctl.h>: PR_SET_PDEATHSIG = 1).
+_PR_SET_PDEATHSIG = 1
+
+
+def end_with_parent() -> None:
+    """Worker start-up: end this worker when the process that started it dies (killed, even by
+    SIGKILL), so that no worker goes on alone. Where the system cannot do it, nothing is done."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: the pool's own shutdown is all there is
+        return
+    if os.getppid() == 1:  # the parent died before the request took effect
+        os._exit(1)
+
+
 def execute(
     tasks: list[dict],
     on_result: Callable[[dict], None],
@@ -42,7 +62,9 @@ def execute(
         for task in tasks:
             on_result(run_task(task))
     elif executor == "processes":
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=get_context("spawn"), initializer=end_with_parent
+        ) as pool:
             futures = {pool.submit(run_task, task): task for task in tasks}
             for future in as_completed(futures):
                 try:

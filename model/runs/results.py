@@ -21,8 +21,19 @@ import pandas as pd
 from model import __version__
 
 # Runs write under results/ in the project, or where BAOTOU_RESULTS points (tests, shared disks).
-RESULTS_DIR = Path(os.environ.get("BAOTOU_RESULTS", Path(__file__).resolve().parent.parent / "results"))
+PROJECT_DIR = Path(__file__).resolve().parents[2]  # model/runs/results.py -> the checkout
+RESULTS_DIR = Path(os.environ.get("BAOTOU_RESULTS", PROJECT_DIR / "results"))
 INDICATOR_COLUMNS = ["scenario", "seed", "year", "indicator", "value"]
+
+
+def _file_mode() -> int:
+    """What a new file gets under the user's umask (read for all where the umask allows)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+FILE_MODE = _file_mode()
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -30,6 +41,8 @@ def atomic_write_text(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        # mkstemp makes the file private (0600); results are for colleagues too.
+        os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
         os.replace(tmp, path)
