@@ -199,3 +199,23 @@ def test_results_go_to_the_checkouts_results_folder_and_are_readable_by_others(t
     results.atomic_write_text(path, "a,b\n")
     assert stat.S_IMODE(path.stat().st_mode) == results.FILE_MODE
     assert results.FILE_MODE & stat.S_IROTH or os.umask(os.umask(0)) & stat.S_IROTH
+
+
+def test_the_manifest_says_complete_only_once_every_file_is_written(tmp_path, small_baseline, monkeypatch):
+    """A run whose figures fail is not marked complete; its tables are kept and it says so."""
+    import json
+
+    import pytest
+
+    from model import plots
+
+    def broken(*args, **kwargs):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(plots, "save_run_figures", broken)
+    with pytest.raises(OSError):
+        runner.run_scenario(small_baseline(end="2021-02"), out=tmp_path, progress=False)
+    (run_dir,) = tmp_path.iterdir()
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    assert manifest["status"].startswith("failed") and manifest["pid"] > 0
+    assert (run_dir / "indicators.csv").exists()

@@ -65,9 +65,14 @@ def compare(scenario: Scenario, against: Scenario, out: Path = RESULTS_DIR, prog
     indicators, pyramids = collect_seeds(writer, seeds, bar, one_seed)
     table = pd.concat(indicators, ignore_index=True)
     summary = summarise(table[table.scenario == label])
-    atomic_write_csv(run_dir / "effects.csv", summary)
-    writer.finish(table, pd.concat(pyramids, ignore_index=True))
-    plots.save_compare_figures(run_dir, table, summary, scenario.name, against.name)
+    try:
+        atomic_write_csv(run_dir / "effects.csv", summary)
+        writer.tables(table, pd.concat(pyramids, ignore_index=True))
+        plots.save_compare_figures(run_dir, table, summary, scenario.name, against.name)
+    except BaseException:
+        writer.close("failed while writing the effects, tables or figures (every seed finished: see seeds/)")
+        raise
+    writer.close("complete")
     return run_dir
 
 

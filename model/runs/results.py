@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import platform
 import subprocess
 import tempfile
 from pathlib import Path
@@ -99,6 +100,9 @@ class RunWriter:
             "git_commit": git_commit(),
             "start_time": self.started.isoformat(timespec="seconds"),
             "status": "running",
+            # A run whose process is gone while the status still says "running" died.
+            "pid": os.getpid(),
+            "host": platform.node(),
             "seeds_finished": [],
             **manifest,
         }
@@ -115,12 +119,20 @@ class RunWriter:
         self.manifest["seeds_finished"].append(seed)
         self._write_manifest()
 
-    def finish(self, indicators: pd.DataFrame, pyramids: pd.DataFrame, status: str = "complete") -> None:
+    def tables(self, indicators: pd.DataFrame, pyramids: pd.DataFrame) -> None:
+        """Write the run's tables (the manifest still says the run is not finished)."""
         atomic_write_csv(self.dir / "indicators.csv", indicators[INDICATOR_COLUMNS])
         atomic_write_csv(self.dir / "pyramids.csv", pyramids)
+
+    def close(self, status: str) -> None:
+        """Record how the run ended; written last, so "complete" means every file is there."""
         self.manifest["status"] = status
         self.manifest["wall_time_seconds"] = round((dt.datetime.now(dt.UTC) - self.started).total_seconds(), 2)
         self._write_manifest()
+
+    def finish(self, indicators: pd.DataFrame, pyramids: pd.DataFrame, status: str = "complete") -> None:
+        self.tables(indicators, pyramids)
+        self.close(status)
 
 
 def read_indicators(run_dir: Path) -> pd.DataFrame:

@@ -76,8 +76,13 @@ def run_scenario(scenario: Scenario, out: Path = RESULTS_DIR, progress: bool = T
     bar = tqdm(total=scenario.months * n_seeds, unit="month", desc=scenario.name, disable=not progress, leave=False)
     all_ind, all_pyr = collect_seeds(writer, seeds, bar, lambda seed: run_seed(scenario, seed, lambda: bar.update(1)))
     indicators, pyramids = pd.concat(all_ind, ignore_index=True), pd.concat(all_pyr, ignore_index=True)
-    writer.finish(indicators, pyramids)
-    plots.save_run_figures(run_dir, indicators, pyramids)
+    writer.tables(indicators, pyramids)
+    try:
+        plots.save_run_figures(run_dir, indicators, pyramids)
+    except BaseException:
+        writer.close("failed while drawing the figures (the tables are complete)")
+        raise
+    writer.close("complete")
     return run_dir
 
 
