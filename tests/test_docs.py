@@ -53,3 +53,17 @@ def test_readme_layout_lists_every_module():
     }
     gone = sorted(f"{folder}{name}" for folder, name in listed if not (root / folder / name).exists())
     assert not gone, f"README layout table lists modules that do not exist: {gone}"
+
+
+def test_every_cited_document_is_in_the_project():
+    """The documents the data files cite (the evidence file, the policy notes) are copied into
+    docs/sources/, so the project stands on its own."""
+    cited = set()
+    for path in (ROOT / "model" / "data").glob("*.toml"):
+        text = path.read_text(encoding="utf-8")
+        cited |= set(re.findall(r"([A-Za-z0-9_-]+\.(?:md|txt))", text))
+        if "evidence file" in text:
+            cited.add("behaviour-evidence.md")
+    homes = [ROOT / "docs" / "sources", ROOT / "docs", ROOT / "model" / "data"]
+    missing = sorted(name for name in cited if not any((home / name).exists() for home in homes))
+    assert not missing, f"cited but not in the project: {missing}"
