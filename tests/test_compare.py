@@ -80,3 +80,17 @@ def test_accounting_identity_holds_each_year_in_both_runs(compared):
                 r.births - r.deaths + r.in_migration - r.out_migration, abs=1e-6
             )
             previous = r.population
+
+
+def test_the_printed_table_fits_a_terminal():
+    import pandas as pd
+
+    from model.runs.compare import PRINTED, format_effects
+
+    rows = [
+        {"indicator": name, "year": year, "mean": 2.1e5 * unit, "p05": 2.06e5 * unit, "p95": 2.1e5 * unit, "seeds": 5}
+        for name, _, unit, _ in PRINTED
+        for year in (2030, 2035)
+    ]
+    lines = format_effects(pd.DataFrame(rows)).splitlines()
+    assert max(len(line) for line in lines) <= 110

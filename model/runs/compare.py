@@ -76,26 +76,37 @@ def compare(scenario: Scenario, against: Scenario, out: Path = RESULTS_DIR, prog
     return run_dir
 
 
+# What the printed table shows: (indicator, column heading, unit divisor, digits).
+PRINTED = (
+    ("extra_population", "extra residents", 1.0, 0),
+    ("extra_in_migration", "extra arrivals", 1.0, 0),
+    ("fewer_departures", "fewer departures", 1.0, 0),
+    ("cumulative_net_cost_total", "net cost, yi yuan", 1e8, 2),
+    ("cost_per_additional_resident", "yuan per resident", 1.0, 0),
+)
+
+
 def format_effects(summary: pd.DataFrame) -> str:
-    """A plain table of the main effects by year: mean [5 %, 95 %]."""
-    names = [
-        "extra_population",
-        "extra_in_migration",
-        "fewer_departures",
-        "cumulative_net_cost_total",
-        "cost_per_additional_resident",
-    ]
+    """A plain table of the main effects by year, narrow enough for a terminal: the mean and,
+    under it, the 5-95 % range over seeds (chance only). ``effects.csv`` has every indicator."""
     seeds = int(summary.seeds.max())
-    lines = [f"Effect against the counterfactual, mean [5%, 95%] over {seeds} seed(s); persons, yuan"]
-    lines.append(f"{'year':>4}  " + "  ".join(f"{n:>34}" for n in names))
+    width = 20  # room for a range such as "206,000 to 210,000"
+    lines = [
+        f"Effect against the counterfactual: mean, and under it the 5-95 % range over {seeds} seed(s);",
+        "net cost cumulative to the year end (1 yi = 100 million yuan), per extra resident at that year end",
+        f"{'year':>4}" + "".join(f"{heading:>{width}}" for _, heading, _, _ in PRINTED),
+    ]
     for year, rows in summary.groupby("year"):
-        cells = []
-        for name in names:
+        means, ranges = [], []
+        for name, _, unit, digits in PRINTED:
             r = rows[rows.indicator == name]
             if r.empty or np.isnan(r["mean"].iloc[0]):
-                cells.append(f"{'-':>34}")
+                means.append(f"{'-':>{width}}")
+                ranges.append(" " * width)
                 continue
             row = r.iloc[0]
-            cells.append(f"{row['mean']:>14,.0f} [{row.p05:,.0f}, {row.p95:,.0f}]".rjust(34))
-        lines.append(f"{year:>4}  " + "  ".join(cells))
+            means.append(f"{row['mean'] / unit:>{width},.{digits}f}")
+            ranges.append(f"{row.p05 / unit:,.{digits}f} to {row.p95 / unit:,.{digits}f}".rjust(width))
+        lines.append(f"{year:>4}" + "".join(means))
+        lines.append(" " * 4 + "".join(ranges))
     return "\n".join(lines)

@@ -95,17 +95,22 @@ def summary(indicators: pd.DataFrame, names=("population", "births", "deaths", "
 
 
 def format_summary(indicators: pd.DataFrame) -> str:
-    """A plain table: one row per year, mean [5 %, 95 %] over seeds."""
+    """A plain table narrow enough for a terminal: one row per year with the mean, and under it
+    the 5-95 % range over seeds (chance only)."""
     s = summary(indicators)
     n_seeds = indicators.seed.nunique()
-    lines = []
-    header = f"{'year':>4}  " + "  ".join(f"{n:>30}" for n in ("population", "births", "deaths", "net_migration"))
-    lines.append(f"Persons at full scale; mean [5%, 95%] over {n_seeds} seed(s)")
-    lines.append(header)
+    names = ("population", "births", "deaths", "net_migration")
+    width = 26  # room for a range such as "2,760,100 to 2,771,300"
+    lines = [
+        f"Persons at full scale: mean, and under it the 5-95 % range over {n_seeds} seed(s)",
+        f"{'year':>4}" + "".join(f"{n.replace('_', ' '):>{width}}" for n in names),
+    ]
     for year, rows in s.groupby("year"):
-        cells = []
-        for name in ("population", "births", "deaths", "net_migration"):
+        means, ranges = [], []
+        for name in names:
             r = rows[rows.indicator == name].iloc[0]
-            cells.append(f"{r['mean']:>12,.0f} [{r.p05:>,.0f}, {r.p95:>,.0f}]".rjust(30))
-        lines.append(f"{year:>4}  " + "  ".join(cells))
+            means.append(f"{r['mean']:>{width},.0f}")
+            ranges.append(f"{r.p05:,.0f} to {r.p95:,.0f}".rjust(width))
+        lines.append(f"{year:>4}" + "".join(means))
+        lines.append(" " * 4 + "".join(ranges))
     return "\n".join(lines)
