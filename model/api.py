@@ -18,7 +18,9 @@ from model.scenario import Scenario, load
 
 def scenario(name: str, seeds: int = 3, scale: float = 0.01, end: str | None = None, **sections) -> Scenario:
     """A scenario by name with run settings (and any section overrides, e.g. behaviour={...})."""
-    return load(name).with_overrides({"run": {"seeds": seeds, "scale": scale}, "period": {"end": end}, **sections})
+    return load(name).with_overrides(
+        {"run": {"seeds": seeds, "scale": scale}, "period": {"end": end}, **sections}, origin="model.api arguments"
+    )
 
 
 @dataclass

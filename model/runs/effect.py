@@ -24,17 +24,18 @@ MEASURES = list(measure_specs())
 EFFECTS = {
     "extra_population": "population at year end, scenario minus counterfactual (persons)",
     "extra_in_migration": "arrivals, scenario minus counterfactual (persons)",
-    "fewer_departures": "departures, counterfactual minus scenario (persons)",
+    "fewer_departures": "departures, counterfactual minus scenario (persons; negative: more departures)",
     "extra_births": "births, scenario minus counterfactual (persons)",
     "extra_in_migration_<kind>": "arrivals of one kind, with their dependants (persons)",
-    "fewer_departures_<kind>": "departures of one kind avoided (persons)",
+    "fewer_departures_<kind>": "departures of one kind avoided (persons; negative: more departures)",
     "cost_total": "fiscal cost of all measures in the scenario in the year (yuan)",
     "cumulative_cost_total": "fiscal cost of the scenario since the start (yuan)",
     "net_cost_total": "fiscal cost in the year, scenario minus counterfactual (yuan)",
     "cumulative_net_cost_total": "fiscal cost since the start, scenario minus counterfactual (yuan)",
     "cost_per_additional_resident": (
         "cumulative net cost / extra population: the difference in cost over the difference in residents "
-        "(yuan per person; blank if no extra)"
+        "(yuan per person; blank for a seed with no extra, so the mean over seeds is over those that gained: "
+        "the `seeds` column of effects.csv counts them)"
     ),
     "cost_<id>": "fiscal cost of one measure in the scenario in the year (yuan)",
     "net_cost_<id>": "fiscal cost of one measure in the year, scenario minus counterfactual (yuan)",
