@@ -219,3 +219,17 @@ def test_the_manifest_says_complete_only_once_every_file_is_written(tmp_path, sm
     manifest = json.loads((run_dir / "manifest.json").read_text())
     assert manifest["status"].startswith("failed") and manifest["pid"] > 0
     assert (run_dir / "indicators.csv").exists()
+
+
+def test_a_run_that_fails_in_its_first_seed_does_not_look_alive(tmp_path, small_baseline, monkeypatch):
+    import json
+
+    def fail(scenario, seed, on_month=None):
+        raise MemoryError("out of memory")
+
+    monkeypatch.setattr(runner, "run_seed", fail)
+    with pytest.raises(MemoryError):
+        runner.run_scenario(small_baseline(seeds=2, end="2021-12"), tmp_path, progress=False)
+    (run_dir,) = tmp_path.iterdir()
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    assert manifest["status"] == "failed: MemoryError: out of memory (no seed finished)"

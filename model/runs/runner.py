@@ -58,9 +58,12 @@ def collect_seeds(writer: RunWriter, seeds: list[int], bar: tqdm, one_seed) -> t
             writer.seed_finished(seed, ind, pyr)
             indicators.append(ind)
             pyramids.append(pyr)
-    except BaseException:
+    except BaseException as err:
+        status = "interrupted" if isinstance(err, KeyboardInterrupt) else f"failed: {type(err).__name__}: {err}"
         if indicators:
-            writer.finish(pd.concat(indicators), pd.concat(pyramids), status="interrupted")
+            writer.finish(pd.concat(indicators), pd.concat(pyramids), status=status)
+        else:
+            writer.close(f"{status} (no seed finished)")
         raise
     finally:
         bar.close()
