@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.experiments import design, run_experiment
+from model.experiments import design, finished, run_experiment
 from model.experiments.identity import digest
 from model.experiments.sensitivity import analyse
 from model.experiments.spec import Experiment, load_experiment
@@ -262,3 +262,25 @@ if __name__ == "__main__":
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_damaged_stored_runs_are_found_and_redone(tmp_path):
+    """A truncated or empty table, a truncated record, or another run's file copied in: each is
+    set aside and the run redone on resume, with no duplicate and no traceback."""
+    exp = load_experiment(_write(tmp_path, TINY.format(seeds=1, end="2021-03", values="[300000, 400000, 500000]")))
+    run_dir = run_experiment(exp, tmp_path, executor="serial")
+    runs = run_dir / "runs"
+    first = pd.read_parquet(run_dir / "runs.parquet")
+    (runs / "p00000-s0.parquet").write_bytes((runs / "p00000-s0.parquet").read_bytes()[:100])
+    (runs / "p00001-s0.json").write_text('{"task": "p00001-s0", "poi')
+    (runs / "p00002-s0.parquet").write_bytes((runs / "p00001-s0.parquet").read_bytes())
+    assert finished(run_dir) == set()
+    run_experiment(exp, tmp_path, executor="serial")
+    assert finished(run_dir) == {"p00000-s0", "p00001-s0", "p00002-s0"}
+    assert len(list(runs.glob("*.damaged"))) == 6  # each damaged run's record and table
+    again = pd.read_parquet(run_dir / "runs.parquet")
+    assert not again.duplicated(["point", "seed", "scenario", "year", "indicator"]).any()
+    pd.testing.assert_frame_equal(
+        again.sort_values(list(again.columns)).reset_index(drop=True),
+        first.sort_values(list(first.columns)).reset_index(drop=True),
+    )

@@ -10,6 +10,7 @@ overwrites an earlier one.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import tempfile
@@ -69,21 +70,51 @@ def _write_result(run_dir: Path, result: dict) -> None:
     os.fchmod(fd, FILE_MODE)  # readable by colleagues, as every result file
     os.close(fd)
     result["indicators"].to_parquet(tmp, index=False)
+    checksum = _sha256(Path(tmp))
     os.replace(tmp, runs / f"{result['task']}.parquet")
     summary = {k: result[k] for k in ("task", "point", "seed", "parameters", "outcomes")}
+    summary["parquet_sha256"] = checksum  # a damaged or swapped table is found on resume
     # The JSON is written last: a run counts as finished only when both files are there.
     atomic_write_text(runs / f"{result['task']}.json", json.dumps(summary) + "\n")
     stale = run_dir / "failures" / f"{result['task']}.json"
     stale.unlink(missing_ok=True)
 
 
-def finished(run_dir: Path, tasks: list[dict] | None = None) -> set[str]:
-    """Tasks whose two files are both there (and, given ``tasks``, whose stored parameters and
-    seed are the task's: a mismatch is refused rather than mixed in)."""
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _intact(runs: Path, name: str) -> dict | None:
+    """The stored record of run ``name`` if both its files are there and whole: the JSON parses,
+    names this run, and the table's checksum is the one recorded. Otherwise None (redo it)."""
+    record, table = runs / f"{name}.json", runs / f"{name}.parquet"
+    if not (record.exists() and table.exists()):
+        return None
+    try:
+        stored = json.loads(record.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(stored, dict) or stored.get("task") != name or stored.get("parquet_sha256") != _sha256(table):
+        return None
+    return stored
+
+
+def finished(run_dir: Path, tasks: list[dict] | None = None, repair: bool = False) -> set[str]:
+    """Tasks whose two files are both there and whole; with ``repair``, a truncated, empty or
+    swapped file is set aside as ``*.damaged`` so that the run is redone. Given ``tasks``, their
+    stored parameters and seed must be the task's: a mismatch is refused rather than mixed in."""
     runs = run_dir / "runs"
     if not runs.exists():
         return set()
-    done = {p.stem for p in runs.glob("*.json") if (runs / f"{p.stem}.parquet").exists()}
+    done = set()
+    for record in runs.glob("*.json"):
+        name = record.stem
+        if _intact(runs, name) is not None:
+            done.add(name)
+        elif repair:
+            for path in (record, runs / f"{name}.parquet"):
+                if path.exists():
+                    path.replace(path.with_name(path.name + ".damaged"))
     for task in tasks or []:
         if task["task"] in done:
             stored = json.loads((runs / f"{task['task']}.json").read_text())
@@ -106,7 +137,7 @@ def run_experiment(
     run_dir = run_dir_for(exp, out)
     run_dir.mkdir(parents=True, exist_ok=True)
     names, x, tasks = tasks_for(exp)
-    done = finished(run_dir, tasks)
+    done = finished(run_dir, tasks, repair=True)
     pending = [t for t in tasks if t["task"] not in done]
     manifest = {
         "experiment": exp.content(),
