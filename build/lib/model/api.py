@@ -1,0 +1,134 @@
+"""The package's API for notebooks and scripts: run, compare, read the calibration and the
+experiments, get observed figures. Everything returns pandas tables in the output contract's
+units (persons at full scale, yuan, percent), so notebooks never reach into files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from model.runs.compare import summarise
+from model.runs.effect import effects_for_seed
+from model.runs.runner import run_seed
+from model.scenario import Scenario, load
+
+
+def scenario(name: str, seeds: int = 3, scale: float = 0.01, end: str | None = None, **sections) -> Scenario:
+    """A scenario by name with run settings (and any section overrides, e.g. behaviour={...})."""
+    return load(name).with_overrides(
+        {"run": {"seeds": seeds, "scale": scale}, "period": {"end": end}, **sections}, origin="model.api arguments"
+    )
+
+
+@dataclass
+class Run:
+    indicators: pd.DataFrame  # scenario, seed, year, indicator, value
+    pyramids: pd.DataFrame
+
+    def series(self, indicator: str) -> pd.DataFrame:
+        """One indicator by year and seed (columns: seeds)."""
+        rows = self.indicators[self.indicators.indicator == indicator]
+        return rows.pivot_table(index="year", columns="seed", values="value")
+
+
+def run(name: str = "baseline", seeds: int = 3, scale: float = 0.01, end: str | None = None, **sections) -> Run:
+    """Run a scenario over seeds in memory."""
+    s = scenario(name, seeds, scale, end, **sections)
+    parts = [run_seed(s, seed) for seed in range(s["run"]["seed"], s["run"]["seed"] + seeds)]
+    return Run(pd.concat([p[0] for p in parts], ignore_index=True), pd.concat([p[1] for p in parts], ignore_index=True))
+
+
+@dataclass
+class Comparison:
+    scenario: Run
+    against: Run
+    effects: pd.DataFrame  # per seed: scenario, seed, year, indicator, value
+    summary: pd.DataFrame  # indicator, year, mean, p05, p95, seeds
+
+    def effect(self, indicator: str) -> pd.DataFrame:
+        return self.summary[self.summary.indicator == indicator].set_index("year")[["mean", "p05", "p95"]]
+
+
+def compare(
+    name: str = "policy_2022",
+    against: str = "baseline",
+    seeds: int = 3,
+    scale: float = 0.01,
+    end: str | None = None,
+    **sections,
+) -> Comparison:
+    """A scenario against a counterfactual with the same seeds (common random numbers); the effects
+    are defined in ``model.runs.effect`` (the difference in cost over the difference in residents)."""
+    a, b = run(name, seeds, scale, end, **sections), run(against, seeds, scale, end, **sections)
+    per_seed = []
+    for seed in sorted(a.indicators.seed.unique()):
+        eff = effects_for_seed(a.indicators[a.indicators.seed == seed], b.indicators[b.indicators.seed == seed])
+        eff.insert(0, "seed", seed)
+        eff.insert(0, "scenario", f"{name}-vs-{against}")
+        per_seed.append(eff)
+    effects = pd.concat(per_seed, ignore_index=True)
+    return Comparison(a, b, effects, summarise(effects))
+
+
+def calibration() -> dict[str, pd.DataFrame | pd.Series]:
+    """The committed calibration: estimates, fit to every target, the out-of-sample check."""
+    import tomllib
+
+    from model.calibration import CALIBRATED_FILE
+
+    with CALIBRATED_FILE.open("rb") as fh:
+        cal = tomllib.load(fh)
+    return {
+        "method": pd.Series(cal["method"]),
+        "estimates": pd.DataFrame(cal["estimates"]).T,
+        "fit": pd.DataFrame(cal["fit"]).T,
+        "out_of_sample": pd.DataFrame(cal.get("out_of_sample", {})).T,
+    }
+
+
+def observed(indicator: str, region: str = "baotou") -> pd.Series:
+    """An observed series from model/data/observed.csv (value by year, in the file's unit)."""
+    from model import params
+
+    table = pd.read_csv(params.DATA_DIR / "observed.csv")
+    rows = table[(table.region == region) & (table.indicator == indicator)]
+    return rows.set_index("year").value.sort_index()
+
+
+@dataclass
+class ExperimentResults:
+    directory: Path
+    summary: pd.DataFrame
+    outcomes: pd.DataFrame
+    sensitivity: pd.DataFrame | None
+
+
+def experiment(file: str, out: Path | None = None, executor: str = "processes", **settings) -> ExperimentResults:
+    """Run (or resume, or just read) an experiment and return its tables.
+
+    ``settings`` override the file's [experiment] values (e.g. samples=8, scale=0.002) for quick
+    looks; a different setting is a different experiment with its own results directory.
+    """
+    from dataclasses import fields, replace
+
+    from model.experiments import run_experiment
+    from model.experiments.spec import load_experiment, validate
+    from model.runs.results import RESULTS_DIR
+
+    exp = load_experiment(file)
+    known = {f.name for f in fields(exp)} - {"path", "name"}
+    unknown = set(settings) - known
+    if unknown:
+        raise ValueError(f"unknown experiment settings {sorted(unknown)}; allowed: {', '.join(sorted(known))}")
+    exp = validate(replace(exp, **settings), f"{exp.path} (with {settings})")
+    directory = run_experiment(exp, out or RESULTS_DIR, executor=executor)
+    sens = directory / "sensitivity.csv"
+    return ExperimentResults(
+        directory,
+        pd.read_csv(directory / "summary.csv"),
+        pd.read_csv(directory / "outcomes.csv"),
+        pd.read_csv(sens) if sens.exists() else None,
+    )

@@ -1,0 +1,1 @@
+"""The synthetic census population of 2020: IPF, integerisation, households."""

@@ -1,0 +1,182 @@
+"""Command line: ``python -m model run SCENARIO [--seeds N] [--scale S] [--start/--end] [--out DIR]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from tqdm import tqdm
+
+from model.runs.results import RESULTS_DIR
+from model.scenario import ScenarioError, load
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m model", description="Baotou population model")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run a scenario over seeds and write results/<run-id>/")
+    run.add_argument("scenario", help="scenario name in scenarios/ or a path to a .toml file")
+    run.add_argument("--seeds", type=int, help="number of replicate runs (overrides run.seeds)")
+    run.add_argument("--seed", type=int, help="first seed (overrides run.seed)")
+    run.add_argument("--scale", type=float, help="agents per person, e.g. 0.01 (overrides run.scale)")
+    run.add_argument("--start", help="first month YYYY-MM (overrides period.start)")
+    run.add_argument("--end", help="last month YYYY-MM (overrides period.end)")
+    run.add_argument("--out", type=Path, default=RESULTS_DIR, help="directory for run directories (default results/)")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+    cmp = sub.add_parser("compare", help="a scenario against a counterfactual with the same seeds")
+    cmp.add_argument("scenario", help="scenario name in scenarios/ or a path to a .toml file")
+    cmp.add_argument("--against", default="baseline", help="the counterfactual scenario (default: baseline)")
+    for flag, kind, text in (
+        ("--seeds", int, "number of seeds"),
+        ("--seed", int, "first seed"),
+        ("--scale", float, "agents per person"),
+    ):
+        cmp.add_argument(flag, type=kind, help=f"{text} (overrides the scenario; both runs use it)")
+    cmp.add_argument("--end", help="last month YYYY-MM (both runs)")
+    cmp.add_argument("--out", type=Path, default=RESULTS_DIR, help="directory for run directories (default results/)")
+    cmp.add_argument("--quiet", action="store_true", help="no progress bar")
+    cal = sub.add_parser("calibrate", help="estimate the free parameters from the observed targets")
+    cal.add_argument("--scale", type=float, default=0.02, help="agents per person for the fit (default 0.02)")
+    cal.add_argument("--seeds", type=int, default=4, help="seeds per evaluation (common random numbers; default 4)")
+    cal.add_argument("--max-evaluations", type=int, default=120, help="Nelder-Mead budget (default 120)")
+    ex = sub.add_parser("experiment", help="run an experiment file (sweep, sampling design, sensitivity)")
+    ex.add_argument("file", help="experiment file, or its name in scenarios/experiments/")
+    ex.add_argument(
+        "--executor",
+        choices=["serial", "processes", "dask"],
+        default="processes",
+        help="where runs execute (default: local processes on every core)",
+    )
+    ex.add_argument("--workers", type=int, help="processes or Dask workers (default: the number of cores)")
+    ex.add_argument(
+        "--scheduler",
+        help="a Dask scheduler address, e.g. tcp://host:8786 (implies --executor dask); "
+        "without it, --executor dask starts a LocalCluster",
+    )
+    ex.add_argument("--out", type=Path, default=RESULTS_DIR, help="directory for results (default results/)")
+    ex.add_argument("--quiet", action="store_true", help="no progress bar")
+    sub.add_parser("docs", help="regenerate the reference pages in docs/ from the schema and data files")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "docs":
+        from model.docs import write_all
+
+        for path in write_all():
+            print(f"wrote {path}")
+    if args.command == "experiment":
+        from model.experiments import finished, run_dir_for, run_experiment, tasks_for
+        from model.experiments.spec import load_experiment
+
+        try:
+            exp = load_experiment(args.file)
+        except ScenarioError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
+        executor = "dask" if args.scheduler else args.executor
+        total = len(tasks_for(exp)[2])
+        done = len(finished(run_dir_for(exp, args.out)))
+        bar = tqdm(total=total, initial=done, unit="run", desc=exp.name, disable=args.quiet)
+        failed = []
+
+        def progress(result: dict) -> None:
+            bar.update(1)
+            if result["status"] != "ok":
+                failed.append(result)
+                tqdm.write(f"run {result['task']} failed ({result['error']}) with {result['parameters']}")
+
+        began = time.perf_counter()
+        run_dir = run_experiment(exp, args.out, executor, args.workers, args.scheduler, progress)
+        bar.close()
+        print(
+            f"{exp.name}: {total} runs ({done} already finished, {len(failed)} failed) with {executor} "
+            f"in {time.perf_counter() - began:.1f} s -> {run_dir}"
+        )
+        if failed:
+            print("rerun the same command to retry the failed runs", file=sys.stderr)
+            return 1
+    if args.command == "calibrate":
+        from model.calibration import CALIBRATED_FILE, report
+        from model.calibration.smm import Setting, calibrate
+        from model.calibration.targets import load_targets
+        from model.docs import DOCS_DIR
+
+        targets = load_targets()
+        setting = Setting(scale=args.scale, seeds=tuple(range(args.seeds)))
+        bar = tqdm(total=args.max_evaluations, unit="fit", desc="calibrate")
+
+        def evaluated(j: float) -> None:
+            bar.update(1)
+            bar.set_postfix(J=f"{j:.2f}")
+
+        result = calibrate(targets, setting, max_evaluations=args.max_evaluations, on_evaluation=evaluated)
+        bar.close()
+        report.write(result, targets, CALIBRATED_FILE)
+        from model.calibration import calibrated_defaults
+        from model.scenario import schema
+
+        calibrated_defaults.cache_clear()  # this process now uses the new estimates
+        schema.cache_clear()
+        report.fit_figure(result, targets, DOCS_DIR / "calibration_fit.png")
+        for name, value, lo, hi, ok in zip(
+            result.names, result.theta, result.lo90, result.hi90, result.identified, strict=True
+        ):
+            print(f"{name:>22} {value:10.4g}  90 % [{lo:.4g}, {hi:.4g}]{'' if ok else '  (not identified)'}")
+        print(
+            f"objective {result.objective:.3f} after {result.evaluations} evaluations in {result.seconds:.0f} s "
+            f"-> {CALIBRATED_FILE}"
+        )
+    if args.command == "compare":
+        from model.runs.compare import compare, format_effects
+
+        overrides = {"run": {"seeds": args.seeds, "seed": args.seed, "scale": args.scale}, "period": {"end": args.end}}
+        try:
+            scenario = load(args.scenario).with_overrides(overrides)
+            shared = {
+                "run": {k: scenario["run"][k] for k in ("seeds", "seed", "scale")},
+                "period": {"end": scenario.end},
+            }
+            against = load(args.against).with_overrides(shared)
+        except ScenarioError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
+        began = time.perf_counter()
+        run_dir = compare(scenario, against, args.out, progress=not args.quiet)
+        import pandas as pd
+
+        print(format_effects(pd.read_csv(run_dir / "effects.csv")))
+        print(
+            f"\n{scenario.name} against {against.name}: {scenario['run']['seeds']} seed(s) at scale "
+            f"{scenario['run']['scale']} in {time.perf_counter() - began:.1f} s -> {run_dir}"
+        )
+    if args.command == "run":
+        from model.runs.runner import format_summary, run_scenario  # heavy imports only when running
+
+        try:
+            scenario = load(args.scenario).with_overrides(
+                {
+                    "run": {"seeds": args.seeds, "seed": args.seed, "scale": args.scale},
+                    "period": {"start": args.start, "end": args.end},
+                }
+            )
+        except ScenarioError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
+        began = time.perf_counter()
+        run_dir = run_scenario(scenario, args.out, progress=not args.quiet)
+        from model.runs.results import read_indicators
+
+        print(format_summary(read_indicators(run_dir)))
+        print(
+            f"\n{scenario.name}: {scenario['run']['seeds']} seed(s) at scale {scenario['run']['scale']} "
+            f"in {time.perf_counter() - began:.1f} s -> {run_dir}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Demography: rate schedules, the monthly events (deaths, births, ageing) and the cohort-component projection."""

@@ -1,0 +1,1 @@
+"""Random draws that keep common random numbers: keyed draws, named streams, thinning."""

@@ -1,0 +1,200 @@
+"""Experiment files: which scenario to vary, the levers and uncertain parameters, the design.
+
+An experiment is data, like a scenario (TOML in ``scenarios/experiments/``)::
+
+    [experiment]
+    name = "loans_and_rental"
+    scenario = "policy_2022"      # what each point modifies
+    against = "baseline"          # counterfactual with the same seeds (optional)
+    design = "full_factorial"     # full_factorial | latin_hypercube | sobol | morris
+    seeds = 2
+    scale = 0.01
+    end = "2035-12"
+
+    [levers]                      # lists of values (factorial) or [low, high] ranges (sampled)
+    "measures.H3.loan_limit_single" = [300000, 400000, 500000]
+
+    [uncertain]                   # [low, high] ranges
+    "behaviour.beta_income" = [1.0, 2.5]
+
+Every parameter path is checked against the scenario schema; mistakes are refused with the file,
+the key and what is allowed.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from model.scenario import SCENARIO_DIR, ScenarioError, load, measure_specs, schema
+
+DESIGNS = ("full_factorial", "latin_hypercube", "sobol", "morris")
+OUTCOMES = (
+    "population_2030",
+    "population_2035",
+    "extra_population_2030",
+    "extra_population_2035",
+    "cost_2035",
+    "cost_per_additional_resident_2035",
+)
+EXPERIMENT_KEYS = {
+    "name": str,
+    "description": str,
+    "scenario": str,
+    "against": str,
+    "design": str,
+    "samples": int,
+    "seeds": int,
+    "seed": int,
+    "scale": float,
+    "end": str,
+    "outcomes": list,
+    "levels": int,
+}
+
+
+@dataclass
+class Experiment:
+    name: str
+    path: Path
+    scenario: str
+    against: str | None
+    design: str
+    seeds: int
+    seed: int
+    scale: float
+    end: str
+    samples: int
+    levels: int
+    outcomes: list[str]
+    levers: dict[str, list[float]] = field(default_factory=dict)
+    uncertain: dict[str, list[float]] = field(default_factory=dict)
+    description: str = ""
+
+    @property
+    def parameters(self) -> dict[str, list[float]]:
+        """Every varied parameter path with its values (factorial) or range (sampled)."""
+        return {**self.levers, **self.uncertain}
+
+    def content(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "path"}
+
+
+def validate(exp: Experiment, where: str) -> Experiment:
+    """Checks that do not depend on how the experiment was written (file or API)."""
+    if exp.design not in DESIGNS:
+        raise ScenarioError(f"{where}: key 'experiment.design' is {exp.design!r}; allowed: {', '.join(DESIGNS)}")
+    if exp.seeds < 1 or not 0 < exp.scale <= 1 or exp.samples < 1:
+        raise ScenarioError(f"{where}: seeds and samples must be at least 1 and scale in (0, 1]")
+    if exp.design == "sobol" and exp.samples & (exp.samples - 1):
+        raise ScenarioError(f"{where}: key 'experiment.samples' is {exp.samples}; a Sobol design needs a power of 2")
+    if any(o.startswith(("extra", "cost")) for o in exp.outcomes) and not exp.against:
+        raise ScenarioError(f"{where}: outcomes about extra residents or cost need 'experiment.against'")
+    if exp.against and exp.against == exp.scenario:
+        raise ScenarioError(f"{where}: 'experiment.against' must differ from 'experiment.scenario'")
+    both = set(exp.levers) & set(exp.uncertain)
+    if both:
+        raise ScenarioError(f"{where}: {', '.join(sorted(both))} is both a lever and uncertain; give it once")
+    for name in exp.outcomes:
+        if name not in OUTCOMES:
+            raise ScenarioError(f"{where}: key 'experiment.outcomes' has {name!r}; allowed: {', '.join(OUTCOMES)}")
+    return exp
+
+
+def _check_path(path: str, where: str) -> None:
+    parts = path.split(".")
+    sch = schema()
+    if parts[0] == "measures":
+        specs = measure_specs()
+        if len(parts) != 3 or parts[1] not in specs or parts[2] not in specs[parts[1]]["keys"]:
+            allowed = (
+                ", ".join(specs) if len(parts) < 2 or parts[1] not in specs else ", ".join(specs[parts[1]]["keys"])
+            )
+            raise ScenarioError(
+                f"{where}: '{path}' is not a measure parameter; allowed: measures.<id>.<key> with {allowed}"
+            )
+        return
+    if len(parts) != 2 or parts[0] not in sch or parts[1] not in sch[parts[0]]:
+        section = sch.get(parts[0], {})
+        allowed = ", ".join(f"{parts[0]}.{k}" for k in section) if section else ", ".join(list(sch) + ["measures"])
+        raise ScenarioError(f"{where}: '{path}' is not a scenario key; allowed: {allowed}")
+
+
+def _numbers(value: Any, where: str, pair: bool) -> list[float]:
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+    ):
+        raise ScenarioError(f"{where} is {value!r}; allowed: a list of numbers")
+    if pair and (len(value) != 2 or value[0] >= value[1]):
+        raise ScenarioError(f"{where} is {value!r}; allowed: a range [low, high] with low < high")
+    return [float(v) for v in value]
+
+
+def load_experiment(path: str | Path) -> Experiment:
+    path = Path(path)
+    if not path.exists() and (SCENARIO_DIR / "experiments" / f"{path}.toml").exists():
+        path = SCENARIO_DIR / "experiments" / f"{path}.toml"
+    try:
+        with path.open("rb") as fh:
+            raw = tomllib.load(fh)
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: no such experiment file") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError(f"{path}: not valid TOML ({err})") from None
+    for section in raw:
+        if section not in ("experiment", "levers", "uncertain"):
+            raise ScenarioError(f"{path}: unknown section [{section}]; allowed sections: experiment, levers, uncertain")
+    head = raw.get("experiment", {})
+    for key, value in head.items():
+        if key not in EXPERIMENT_KEYS:
+            raise ScenarioError(f"{path}: unknown key 'experiment.{key}'; allowed: {', '.join(EXPERIMENT_KEYS)}")
+        typ = EXPERIMENT_KEYS[key]
+        if not isinstance(value, typ) and not (typ is float and isinstance(value, int)):
+            raise ScenarioError(f"{path}: key 'experiment.{key}' is {value!r}; allowed: {typ.__name__}")
+    for key in ("name", "scenario"):
+        if key not in head:
+            raise ScenarioError(f"{path}: key 'experiment.{key}' is missing")
+    design = head.get("design", "full_factorial")
+    if design not in DESIGNS:
+        raise ScenarioError(f"{path}: key 'experiment.design' is {design!r}; allowed: {', '.join(DESIGNS)}")
+    outcomes = head.get("outcomes", list(OUTCOMES))
+    for name in outcomes:
+        if name not in OUTCOMES:
+            raise ScenarioError(f"{path}: key 'experiment.outcomes' has {name!r}; allowed: {', '.join(OUTCOMES)}")
+    levers, uncertain = raw.get("levers", {}), raw.get("uncertain", {})
+    sampled = design != "full_factorial"
+    for table, name in ((levers, "levers"), (uncertain, "uncertain")):
+        for key, value in table.items():
+            _check_path(key, f"{path}: key '{name}.{key}'")
+            table[key] = _numbers(value, f"{path}: key '{name}.{key}'", pair=sampled or name == "uncertain")
+    if design == "full_factorial" and uncertain:
+        raise ScenarioError(
+            f"{path}: [uncertain] needs a sampling design (latin_hypercube, sobol or morris), not full_factorial"
+        )
+    if not levers and not uncertain:
+        raise ScenarioError(f"{path}: nothing to vary; give [levers] or [uncertain]")
+    for name in (head["scenario"], head.get("against")):
+        if name:
+            load(name)  # a missing or bad scenario is refused here, before any run
+    exp = Experiment(
+        name=head["name"],
+        path=path,
+        scenario=head["scenario"],
+        against=head.get("against"),
+        design=design,
+        seeds=head.get("seeds", 1),
+        seed=head.get("seed", 0),
+        scale=float(head.get("scale", 0.01)),
+        end=head.get("end", "2035-12"),
+        samples=head.get("samples", 16),
+        levels=head.get("levels", 4),
+        outcomes=list(outcomes),
+        levers=levers,
+        uncertain=uncertain,
+        description=head.get("description", ""),
+    )
+    return validate(exp, str(path))

@@ -1,0 +1,72 @@
+"""One run of an experiment: a point's scenario (and its counterfactual, same seed) to outcomes.
+
+``run_task`` is a plain top-level function of plain data, so every executor (serial, local
+processes, Dask) runs exactly the same code and gets exactly the same numbers. It never raises:
+a failure comes back as a record with the error and the task's parameters.
+"""
+
+from __future__ import annotations
+
+import traceback
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from model.model import BaotouModel
+from model.runs import effect
+from model.scenario import load
+
+
+def _indicators(scenario_name: str, overrides: dict, seed: int) -> pd.DataFrame:
+    scenario = load(scenario_name).with_overrides(overrides)
+    model = BaotouModel(scenario, seed=seed)
+    model.run()
+    table = pd.DataFrame(model.indicators())
+    table.insert(0, "scenario", scenario_name)
+    return table
+
+
+def outcomes(scenario: pd.DataFrame, against: pd.DataFrame | None) -> dict[str, float]:
+    """Population in 2030 and 2035 and, against the counterfactual (``model.runs.effect``, as in
+    `compare`): extra residents in 2030 and 2035, the net fiscal cost to 2035 (the scenario's
+    minus the counterfactual's) and the cost per additional resident in 2035 (that net cost / the
+    extra residents). NaN where the run does not reach the year, there are no extra residents or
+    there is no counterfactual."""
+    s = effect.wide(scenario)
+    get = lambda series, year: float(series.loc[year]) if year in series.index else np.nan  # noqa: E731
+    out = {"population_2030": get(s.population, 2030), "population_2035": get(s.population, 2035)}
+    if against is not None:
+        e = effect.yearly(s, effect.wide(against))
+        for year in (2030, 2035):
+            out[f"extra_population_{year}"] = get(e.extra_population, year)
+        out["cost_2035"] = get(e.cumulative_net_cost_total, 2035)
+        out["cost_per_additional_resident_2035"] = get(e.cost_per_additional_resident, 2035)
+    return out
+
+
+def run_task(task: dict[str, Any]) -> dict[str, Any]:
+    """Run one (point, seed); return outcomes and the yearly indicators, or the error."""
+    record = {"task": task["task"], "point": task["point"], "seed": task["seed"], "parameters": task["parameters"]}
+    try:
+        ov = {
+            **task["overrides"],
+            "run": {"scale": task["scale"], "seeds": 1, "seed": task["seed"]},
+            "period": {"end": task["end"]},
+        }
+        tables = [_indicators(task["scenario"], ov, task["seed"])]
+        if task["against"]:
+            ov_against = {**task["against_overrides"], "run": ov["run"], "period": ov["period"]}
+            tables.append(_indicators(task["against"], ov_against, task["seed"]))
+        result = outcomes(tables[0], tables[1] if task["against"] else None)
+        indicators = pd.concat(tables, ignore_index=True)
+        indicators.insert(0, "seed", task["seed"])
+        indicators.insert(0, "point", task["point"])
+        return {**record, "status": "ok", "outcomes": result, "indicators": indicators}
+    except Exception as err:  # reported with the task's parameters; the other runs go on
+        return {
+            **record,
+            "status": "failed",
+            "error": f"{type(err).__name__}: {err}",
+            "traceback": traceback.format_exc(),
+        }

@@ -1,0 +1,34 @@
+"""Every measure of the 2022 package, one class each, by id (H1 ... C3).
+
+``build(scenario, weight)`` makes the package of the enabled ones. ``MEASURE_CLASSES`` maps id
+to class; the ids, names, groups and parameters are those of ``model/data/measures.toml``. A new
+measure is a class in one of the group modules and an entry in that file.
+"""
+
+from __future__ import annotations
+
+from model.measures import environment, family, housing, jobs, social, talent
+from model.measures.base import Measure
+from model.measures.package import Package
+from model.scenario import Scenario, measure_specs
+
+MEASURE_CLASSES: dict[str, type[Measure]] = {
+    cls.id: cls
+    for module in (housing, family, social, jobs, talent, environment)
+    for cls in vars(module).values()
+    if isinstance(cls, type) and issubclass(cls, Measure) and cls.id
+}
+assert set(MEASURE_CLASSES) == set(measure_specs()), "every measure in data/measures.toml needs a class, and back"
+
+
+def build(scenario: Scenario, weight: float) -> Package:
+    """The package of the measures the scenario switches on, in the scenario's order."""
+    return Package({mid: MEASURE_CLASSES[mid](cfg, weight) for mid, cfg in scenario.enabled_measures().items()})
+
+
+def groups() -> dict[str, list[str]]:
+    """Measure ids by group, in the order of the data file."""
+    out: dict[str, list[str]] = {}
+    for mid, spec in measure_specs().items():
+        out.setdefault(spec["group"], []).append(mid)
+    return out

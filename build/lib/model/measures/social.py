@@ -1,0 +1,97 @@
+"""Social security and hukou: S1 social insurance for newcomers, S2 medical insurance, S3 pension
+transfer, S4 elderly care, K1 zero-threshold hukou settlement."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from model.context import Month
+from model.measures.base import Cost, Measure
+from model.measures.offer import Offer, money_offer
+from model.people import households
+from model.people.choosers import Choosers
+from model.people.life_stages import ELDER_AGE
+from model.people.store import People
+
+
+class SocialInsuranceForNewcomers(Measure):
+    """S1: every incoming worker is enrolled in social insurance from arrival (Social Insurance
+    Law). Worth nothing in itself to a chooser here; it starts the months that H3 and school
+    entry count. Contributions are not public spending, so it costs the budget nothing."""
+
+    id = "S1"
+    in_choice = False
+    cost = Cost.NONE
+
+    def social_insurance_coverage(self, month: Month) -> float:
+        return float(self.p["coverage"])
+
+
+class MedicalInsurance(Measure):
+    """S2: medical insurance for stably employed incoming workers, city-level pooling and
+    cross-region settlement; fewer health-cost risks of moving."""
+
+    id = "S2"
+    cost = Cost.PER_NEWCOMER
+
+    def __init__(self, config: dict[str, Any], weight: float) -> None:
+        super().__init__(config, weight)
+        self.insured = np.empty(0, dtype=np.int64)  # person ids of newcomers insured while in force
+
+    def offer(self, ch: Choosers, month: Month, people: People) -> Offer:
+        return money_offer(ch, np.where(~ch.hukou, self.p["value"], 0.0))
+
+    def on_arrival(self, rows: np.ndarray, ch: Choosers, month: Month, people: People) -> None:
+        new = rows[~people.hukou[rows] & people.employed[rows] & people.social_insurance[rows]]
+        self.insured = np.concatenate([self.insured, people.person_id[new]])
+
+    def deliver(self, month: Month, people: People) -> None:
+        self.insured = self.insured[households.rows_of_ids(people, self.insured) >= 0]
+        self.pay(self.p["subsidy_per_person"] / 12, self.insured.size)
+
+
+class PensionTransfer(Measure):
+    """S3: pensions transfer without loss after settling: removes a cost of moving for people 40+."""
+
+    id = "S3"
+    cost = Cost.NONE
+
+    def offer(self, ch: Choosers, month: Month, people: People) -> Offer:
+        return money_offer(ch, np.where(~ch.hukou & (ch.age >= self.p["min_age"]), self.p["value"], 0.0))
+
+
+class ElderlyCare(Measure):
+    """S4: four-level elderly care and subsidies to operators; worth something to households
+    with a member aged 60+."""
+
+    id = "S4"
+
+    def offer(self, ch: Choosers, month: Month, people: People) -> Offer:
+        return money_offer(ch, np.where(ch.elder_in_household | (ch.age >= ELDER_AGE), self.p["value"], 0.0))
+
+    def deliver(self, month: Month, people: People) -> None:
+        self.pay(self.p["budget"] / 12 * month.agents_per_person)
+
+
+class ZeroThresholdHukou(Measure):
+    """K1 零门槛落户: anyone living, working or studying in Baotou may take hukou. Hukou itself is
+    worth about nothing (beta_hukou), but it unlocks hukou-gated schooling; its cost is in the
+    services it unlocks (E2 and others), so none is booked here."""
+
+    id = "K1"
+    cost = Cost.NONE
+    raises = ("hukou_settlements",)
+
+    def hukou_takeup_rate(self, month: Month) -> float:
+        return float(self.p["takeup_rate"])
+
+    def offer(self, ch: Choosers, month: Month, people: People) -> Offer:
+        # Schooling through hukou only for those who take it up within the horizon.
+        beh = month.behaviour
+        settles = 1 - np.exp(-self.p["takeup_rate"] * beh["horizon_years"])
+        offer = Offer.empty(len(ch))
+        offer.school_access = np.where(ch.school_children & ~ch.hukou, settles, 0.0)
+        offer.utility = np.where(~ch.hukou, beh["beta_hukou"] * settles, 0.0)
+        return offer

@@ -1,0 +1,1 @@
+"""People: the columnar store, household look-ups, and people facing a decision."""

@@ -1,0 +1,1 @@
+"""Runs: one scenario over seeds, a scenario against a counterfactual, the indicators and results files."""

@@ -1,0 +1,119 @@
+"""Running a scenario over seeds and writing its results directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+from model import plots
+from model.categories import Sex
+from model.model import BaotouModel
+from model.runs.results import RESULTS_DIR, RunWriter, new_run_dir
+from model.scenario import Scenario
+
+
+def run_seed(scenario: Scenario, seed: int, on_month=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One replicate: its indicators (long form) and its first and last population pyramids."""
+    model = BaotouModel(scenario, seed=seed)
+    model.run(on_month)
+    indicators = pd.DataFrame(model.indicators())
+    indicators.insert(0, "seed", seed)
+    indicators.insert(0, "scenario", scenario.name)
+    first_year, last_year = int(scenario.start[:4]), int(scenario.end[:4])
+    rows = []
+    for when, year in (("start", first_year), ("end", last_year)):
+        counts = model.pyramids[when]
+        for sex in Sex:
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "when": when,
+                        "date": scenario.start if when == "start" else scenario.end,
+                        "year": year,
+                        "sex": sex.name.lower(),
+                        "age": np.arange(counts.shape[1]),
+                        "persons": counts[sex],
+                    }
+                )
+            )
+    pyramids = pd.concat(rows, ignore_index=True)
+    pyramids.insert(0, "seed", seed)
+    pyramids.insert(0, "scenario", scenario.name)
+    return indicators, pyramids
+
+
+def collect_seeds(writer: RunWriter, seeds: list[int], bar: tqdm, one_seed) -> tuple[list, list]:
+    """Run ``one_seed(seed) -> (indicators, pyramids)`` for each seed, writing each as it finishes.
+
+    An interruption or failure writes what finished, marks the run interrupted, and re-raises.
+    """
+    indicators, pyramids = [], []
+    try:
+        for seed in seeds:
+            bar.set_postfix(seed=seed)
+            ind, pyr = one_seed(seed)
+            writer.seed_finished(seed, ind, pyr)
+            indicators.append(ind)
+            pyramids.append(pyr)
+    except BaseException as err:
+        status = "interrupted" if isinstance(err, KeyboardInterrupt) else f"failed: {type(err).__name__}: {err}"
+        if indicators:
+            writer.finish(pd.concat(indicators), pd.concat(pyramids), status=status)
+        else:
+            writer.close(f"{status} (no seed finished)")
+        raise
+    finally:
+        bar.close()
+    return indicators, pyramids
+
+
+def run_scenario(scenario: Scenario, out: Path = RESULTS_DIR, progress: bool = True) -> Path:
+    """Run every seed of ``scenario``, writing results as they finish; returns the run directory."""
+    first_seed, n_seeds = scenario["run"]["seed"], scenario["run"]["seeds"]
+    seeds = list(range(first_seed, first_seed + n_seeds))
+    run_dir = new_run_dir(Path(out), scenario.name)
+    writer = RunWriter(run_dir, {"scenario": scenario.to_dict(), "seeds": seeds, "scale": scenario["run"]["scale"]})
+    bar = tqdm(total=scenario.months * n_seeds, unit="month", desc=scenario.name, disable=not progress, leave=False)
+    all_ind, all_pyr = collect_seeds(writer, seeds, bar, lambda seed: run_seed(scenario, seed, lambda: bar.update(1)))
+    indicators, pyramids = pd.concat(all_ind, ignore_index=True), pd.concat(all_pyr, ignore_index=True)
+    writer.tables(indicators, pyramids)
+    try:
+        plots.save_run_figures(run_dir, indicators, pyramids)
+    except BaseException:
+        writer.close("failed while drawing the figures (the tables are complete)")
+        raise
+    writer.close("complete")
+    return run_dir
+
+
+def summary(indicators: pd.DataFrame, names=("population", "births", "deaths", "net_migration")) -> pd.DataFrame:
+    """Mean and 90 % interval over seeds, by year, for a few indicators (persons)."""
+    table = indicators[indicators.indicator.isin(names)]
+    grouped = table.groupby(["indicator", "year"]).value
+    out = pd.DataFrame({"mean": grouped.mean(), "p05": grouped.quantile(0.05), "p95": grouped.quantile(0.95)})
+    return out.reset_index()
+
+
+def format_summary(indicators: pd.DataFrame) -> str:
+    """A plain table narrow enough for a terminal: one row per year with the mean, and under it
+    the 5-95 % range over seeds (chance only)."""
+    s = summary(indicators)
+    n_seeds = indicators.seed.nunique()
+    names = ("population", "births", "deaths", "net_migration")
+    width = 26  # room for a range such as "2,760,100 to 2,771,300"
+    lines = [
+        f"Persons at full scale: mean, and under it the 5-95 % range over {n_seeds} seed(s)",
+        f"{'year':>4}" + "".join(f"{n.replace('_', ' '):>{width}}" for n in names),
+    ]
+    for year, rows in s.groupby("year"):
+        means, ranges = [], []
+        for name in names:
+            r = rows[rows.indicator == name].iloc[0]
+            means.append(f"{r['mean']:>{width},.0f}")
+            ranges.append(f"{r.p05:,.0f} to {r.p95:,.0f}".rjust(width))
+        lines.append(f"{year:>4}" + "".join(means))
+        lines.append(" " * 4 + "".join(ranges))
+    return "\n".join(lines)

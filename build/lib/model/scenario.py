@@ -1,0 +1,381 @@
+"""Scenario files: TOML, validated against one schema, able to extend one another.
+
+A scenario is data. ``schema()`` lists every key with its type, bounds, default and meaning;
+anything else is refused with one line naming the file, the key and what is allowed. A file may
+say ``extends = "baseline"`` (a file beside it) and override a few values. Defaults come from
+the sourced data files (``model/data/*.toml``), so a number lives in one place.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from model import params
+from model.calendar import CENSUS_MONTH, month_index
+
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+DESTINATIONS = params.value("regions", "destinations")
+
+
+class ScenarioError(ValueError):
+    """A scenario file that cannot be run; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Key:
+    type: type
+    meaning: str
+    default: Any = None
+    minimum: float | None = None
+    maximum: float | None = None
+    unit: str = ""
+    kind: str = ""  # "year_month", "date", or "" ; for lists, the length
+    length: int = 0
+
+    def allowed(self) -> str:
+        if self.kind == "year_month":
+            return "a month 'YYYY-MM'"
+        if self.kind == "date":
+            return "a date 'YYYY-MM-DD'"
+        base = {bool: "true or false", int: "an integer", float: "a number", str: "a string", list: "a list"}[self.type]
+        if self.type is list:
+            base = f"a list of {self.length} numbers"
+        if self.minimum is not None and self.maximum is not None:
+            base += f" from {self.minimum} to {self.maximum}"
+        elif self.minimum is not None:
+            base += f" of at least {self.minimum}"
+        return base + (f" ({self.unit})" if self.unit else "")
+
+
+def _sourced_key(entry: dict[str, Any], meaning: str) -> Key:
+    value = entry["value"]
+    if isinstance(value, bool):
+        return Key(bool, meaning, value, unit=entry["unit"])
+    if isinstance(value, list):
+        return Key(list, meaning, value, 0.0, entry.get("max"), entry["unit"], length=len(value))
+    # Amounts, counts and months alike accept any number (500000 or 5e5).
+    lo = None if value < 0 else 0  # constants that may be negative have no floor
+    return Key(float, meaning, float(value), lo, entry.get("max"), entry["unit"])
+
+
+@cache
+def measure_specs() -> dict[str, dict[str, Any]]:
+    """Per measure id: its name, group, title and parameter keys (from data/measures.toml)."""
+    out = {}
+    for mid, table in params.load_measures().items():
+        keys = {
+            "enabled": Key(bool, "switch the measure on", False),
+            "start": Key(str, "first day new beneficiaries are taken (default: [policy] start)", None, kind="date"),
+            "end": Key(str, "last day new beneficiaries are taken (default: [policy] end)", None, kind="date"),
+        }
+        for name, entry in table["params"].items():
+            keys[name] = _sourced_key(entry, entry.get("source") or entry.get("assumption", ""))
+        out[mid] = {"name": table["name"], "group": table["group"], "title": table["title"], "keys": keys}
+    return out
+
+
+@cache
+def schema() -> dict[str, dict[str, Key]]:
+    behaviour = {
+        k: _sourced_key(e, e.get("source") or e.get("assumption", "")) for k, e in params.load("behaviour").items()
+    }
+    demo = params.load("demography")
+    growth = behaviour.pop("wage_growth")
+    house = behaviour.pop("house_price_growth")
+    conditions = {
+        f"wage_growth_{d}": Key(float, f"nominal wage growth in {d} after 2020", growth.default, -0.5, 1.0, growth.unit)
+        for d in DESTINATIONS
+        if d != "home"
+    }
+    conditions["wage_growth_home"] = Key(
+        float, "nominal wage growth in the origins", growth.default, -0.5, 1.0, "per year"
+    )
+    conditions["house_price_growth"] = Key(float, house.meaning, house.default, -0.5, 1.0, house.unit)
+    conditions["baotou_job_finding_trend"] = Key(
+        float,
+        "yearly change after 2022 in newcomers' chance of finding a job in Baotou (job growth)",
+        0.0,
+        -0.2,
+        0.2,
+        "probability points per year",
+    )
+    out = {
+        "scenario": {
+            "name": Key(str, "short name used in results"),
+            "description": Key(str, "what the scenario represents", ""),
+            "extends": Key(str, "scenario file (beside this one) whose values this one overrides"),
+        },
+        "period": {
+            "start": Key(
+                str, "first simulated month; the population is the census one", CENSUS_MONTH, kind="year_month"
+            ),
+            "end": Key(str, "last simulated month (inclusive)", "2035-12", kind="year_month"),
+        },
+        "run": {
+            "scale": Key(float, "agents per person (1 = the whole city)", 0.01, 1e-5, 1.0),
+            "seeds": Key(int, "number of replicate runs", 1, 1, 10_000),
+            "seed": Key(int, "first seed; replicates use seed, seed+1, ...", 0, 0, 2**63 - 1),
+            "migration": Key(
+                bool, "people move in and out (false: a closed population, as the demography check)", True
+            ),
+        },
+        "demography": {
+            k: Key(float, demo[k]["unit"], demo[k]["value"], lo, hi, demo[k]["unit"])
+            for k, lo, hi in (
+                ("tfr", 0.0, 8.0),
+                ("e0_male", 30.0, 100.0),
+                ("e0_female", 30.0, 100.0),
+                ("srb", 80.0, 130.0),
+            )
+        },
+        "behaviour": behaviour,
+        "conditions": conditions,
+        "policy": {
+            "start": Key(
+                str,
+                "the package takes effect (measures take new beneficiaries from this day)",
+                params.value("policy", "in_force_from"),
+                kind="date",
+            ),
+            "end": Key(
+                str,
+                "the package's last day (as issued: valid one year)",
+                params.value("policy", "valid_until"),
+                kind="date",
+            ),
+        },
+    }
+    # Estimates from the committed calibration replace the priors as defaults.
+    for (section, key), value in params.calibrated_defaults().items():
+        if key not in out.get(section, {}):
+            raise ScenarioError(
+                f"model/calibration/calibrated.toml: key 'defaults.{section}.{key}' is not a scenario "
+                "key; rerun `python -m model calibrate`"
+            )
+        spec = out[section][key]
+        out[section][key] = Key(spec.type, spec.meaning + " (calibrated)", value, spec.minimum, spec.maximum, spec.unit)
+    return out
+
+
+@dataclass
+class Scenario:
+    name: str
+    path: Path | None
+    values: dict[str, Any]
+    chain: list[str] = field(default_factory=list)
+
+    def __getitem__(self, section: str) -> dict[str, Any]:
+        return self.values[section]
+
+    @property
+    def start(self) -> str:
+        return self.values["period"]["start"]
+
+    @property
+    def end(self) -> str:
+        return self.values["period"]["end"]
+
+    @property
+    def months(self) -> int:
+        return month_index(self.end) - month_index(self.start) + 1
+
+    def measure(self, mid: str) -> dict[str, Any]:
+        """One measure's parameters, with its dates: its own, or else those of [policy]."""
+        cfg = dict(self.values["measures"][mid])
+        policy = self.values["policy"]
+        cfg["start"], cfg["end"] = cfg["start"] or policy["start"], cfg["end"] or policy["end"]
+        return cfg
+
+    def enabled_measures(self) -> dict[str, dict[str, Any]]:
+        """The measures switched on, by id, each with its dates resolved (``measure``)."""
+        return {mid: self.measure(mid) for mid, cfg in self.values["measures"].items() if cfg["enabled"]}
+
+    def with_overrides(self, overrides: dict[str, Any], origin: str = "command line") -> Scenario:
+        merged = _merge(self.values, _drop_none(overrides))
+        return Scenario(
+            self.name if "scenario" not in overrides else merged["scenario"]["name"],
+            self.path,
+            validate(merged, origin),
+            self.chain,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "path": str(self.path) if self.path else None,
+            "extends_chain": self.chain,
+            **self.values,
+        }
+
+
+def _drop_none(tree: dict[str, Any]) -> dict[str, Any]:
+    return {k: _drop_none(v) if isinstance(v, dict) else v for k, v in tree.items() if v is not None}
+
+
+def _suggest(word: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(word, options, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _check_value(spec: Key, value: Any, where: str) -> Any:
+    ok = isinstance(value, spec.type) and not (spec.type is not bool and isinstance(value, bool))
+    if spec.type is float and isinstance(value, int) and not isinstance(value, bool):
+        value, ok = float(value), True
+    if not ok:
+        raise ScenarioError(f"{where} is {value!r} ({type(value).__name__}); allowed: {spec.allowed()}")
+    items = value if spec.type is list else [value]
+    if spec.type is list and (len(value) != spec.length or not all(isinstance(v, int | float) for v in value)):
+        raise ScenarioError(f"{where} is {value!r}; allowed: {spec.allowed()}")
+    if spec.kind == "year_month":
+        match = YEAR_MONTH.match(value)
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            raise ScenarioError(f"{where} is {value!r}; allowed: {spec.allowed()}")
+    if spec.kind == "date":
+        try:
+            dt.date.fromisoformat(value)
+            assert len(value) == 10
+        except (ValueError, AssertionError):
+            raise ScenarioError(f"{where} is {value!r}; allowed: {spec.allowed()}") from None
+    for v in items:
+        if (spec.minimum is not None and v < spec.minimum) or (spec.maximum is not None and v > spec.maximum):
+            raise ScenarioError(f"{where} is {value!r}; allowed: {spec.allowed()}")
+    return [float(v) for v in value] if spec.type is list else value
+
+
+def _validate_keys(entries: Any, keys: dict[str, Key], label: str, origin: str) -> dict[str, Any]:
+    if not isinstance(entries, dict):
+        raise ScenarioError(f"{origin}: '{label}' must be a table [{label}]")
+    out = {}
+    for key, value in entries.items():
+        if value is None:  # TOML has no null: only an unset default carried over from a merge
+            continue
+        spec = keys.get(key)
+        if spec is None:
+            allowed = list(keys)
+            raise ScenarioError(
+                f"{origin}: unknown key '{label}.{key}'{_suggest(key, allowed)}; allowed keys in [{label}]: "
+                + ", ".join(allowed)
+            )
+        out[key] = _check_value(spec, value, f"{origin}: key '{label}.{key}'")
+    for key, spec in keys.items():
+        out.setdefault(key, spec.default)
+    return out
+
+
+def _check_window(start: str, end: str, label: str, origin: str) -> None:
+    if dt.date.fromisoformat(end) < dt.date.fromisoformat(start):
+        raise ScenarioError(
+            f"{origin}: key '{label}.end' ({end}) is before '{label}.start' ({start}); end must be on or after start"
+        )
+
+
+def validate(raw: dict[str, Any], origin: str) -> dict[str, Any]:
+    """Check every key of a scenario; fill defaults. ``origin`` names the file."""
+    sch = schema()
+    allowed_sections = [*sch, "measures"]
+    for section in raw:
+        if section not in allowed_sections:
+            raise ScenarioError(
+                f"{origin}: unknown section [{section}]{_suggest(section, allowed_sections)}; "
+                f"allowed sections: {', '.join(allowed_sections)}"
+            )
+    out: dict[str, Any] = {s: _validate_keys(raw.get(s, {}), keys, s, origin) for s, keys in sch.items()}
+    specs = measure_specs()
+    measures_raw = raw.get("measures", {})
+    if not isinstance(measures_raw, dict):
+        raise ScenarioError(f"{origin}: 'measures' must hold tables [measures.<id>]")
+    for mid in measures_raw:
+        if mid not in specs:
+            raise ScenarioError(
+                f"{origin}: unknown measure id '{mid}' in [measures.{mid}]{_suggest(mid, list(specs))}; "
+                f"allowed ids: {', '.join(specs)}"
+            )
+    out["measures"] = {}
+    policy = out["policy"]
+    _check_window(policy["start"], policy["end"], "policy", origin)
+    for mid, spec in specs.items():
+        cfg = _validate_keys(measures_raw.get(mid, {}), spec["keys"], f"measures.{mid}", origin)
+        # A measure without dates of its own follows [policy] (resolved in ``enabled_measures``,
+        # so that a later override of [policy] moves it too).
+        _check_window(cfg["start"] or policy["start"], cfg["end"] or policy["end"], f"measures.{mid}", origin)
+        out["measures"][mid] = cfg
+    start, end = out["period"]["start"], out["period"]["end"]
+    if month_index(end) < month_index(start):
+        raise ScenarioError(
+            f"{origin}: key 'period.end' ({end}) is before 'period.start' ({start}); end must be on or after start"
+        )
+    if start != CENSUS_MONTH:
+        raise ScenarioError(
+            f"{origin}: key 'period.start' is {start}; runs start from the census population, "
+            f"so the allowed start is {CENSUS_MONTH}"
+        )
+    if out["scenario"]["name"] is None:
+        raise ScenarioError(f"{origin}: key 'scenario.name' is missing; give the scenario a short name")
+    return out
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: no such scenario file") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError(f"{path}: not valid TOML ({err})") from None
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """Deep merge: tables merge key by key, other values replace."""
+    merged = copy.deepcopy(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def resolve_path(name_or_path: str | Path) -> Path:
+    """A scenario given by path, or by name in scenarios/."""
+    path = Path(name_or_path)
+    if path.suffix != ".toml" and not path.exists():
+        path = SCENARIO_DIR / f"{name_or_path}.toml"
+    return path
+
+
+def _load_raw(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], list[str]]:
+    path = path.resolve()
+    if path in seen:
+        cycle = " -> ".join(p.name for p in (*seen, path))
+        raise ScenarioError(f"{path}: key 'scenario.extends' makes a cycle: {cycle}")
+    raw = _read(path)
+    validate(raw, str(path))  # each file must be valid on its own, so errors name the right file
+    parent_name = raw.get("scenario", {}).get("extends")
+    if parent_name is None:
+        return raw, [str(path)]
+    parent_path = path.parent / (parent_name if parent_name.endswith(".toml") else f"{parent_name}.toml")
+    if not parent_path.exists():
+        raise ScenarioError(f"{path}: key 'scenario.extends' names '{parent_name}', but {parent_path} does not exist")
+    parent, chain = _load_raw(parent_path, (*seen, path))
+    child = copy.deepcopy(raw)
+    child["scenario"].pop("extends")
+    child["scenario"].setdefault("description", "")
+    return _merge(parent, child), [*chain, str(path)]
+
+
+def load(name_or_path: str | Path) -> Scenario:
+    """Load, merge along ``extends`` and validate a scenario."""
+    path = resolve_path(name_or_path)
+    raw, chain = _load_raw(path, ())
+    values = validate(raw, str(path))
+    values["scenario"]["extends"] = None
+    return Scenario(values["scenario"]["name"], path, values, chain)

@@ -1,0 +1,1 @@
+"""The stages of the month that move people: jobs, students, departures, arrivals, families, settling."""
