@@ -28,10 +28,15 @@ class Run:
     indicators: pd.DataFrame  # scenario, seed, year, indicator, value
     pyramids: pd.DataFrame
 
-    def series(self, indicator: str) -> pd.DataFrame:
-        """One indicator by year and seed (columns: seeds)."""
+    def series(self, indicator: str, whole_years: bool = False) -> pd.DataFrame:
+        """One indicator by year and seed (columns: seeds); ``whole_years``: only the years
+        simulated in full (a flow of the census year covers November and December only)."""
         rows = self.indicators[self.indicators.indicator == indicator]
-        return rows.pivot_table(index="year", columns="seed", values="value")
+        table = rows.pivot_table(index="year", columns="seed", values="value")
+        if whole_years:
+            months = self.indicators[self.indicators.indicator == "months"].groupby("year").value.max()
+            table = table[table.index.isin(months.index[months >= 12])]
+        return table
 
 
 def run(name: str = "baseline", seeds: int = 3, scale: float = 0.01, end: str | None = None, **sections) -> Run:
