@@ -22,8 +22,22 @@ from model import params
 from model.calendar import CENSUS_MONTH, month_index
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
-YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})\Z", re.ASCII)
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z", re.ASCII)
+# Names go into results paths: letters, digits, '_', '-' and '.', not starting with '.'.
+NAME_MAX = 64
+NAME = re.compile(rf"[A-Za-z0-9_-][A-Za-z0-9_.-]{{0,{NAME_MAX - 1}}}\Z", re.ASCII)
+NAME_RULE = f"letters, digits, '_', '-' and '.' (not first), at most {NAME_MAX} characters"
+EXTENDS_DEPTH = 16  # the longest chain of ``extends``
 DESTINATIONS = params.value("regions", "destinations")
+
+
+def check_name(name: Any, where: str) -> str:
+    """A name safe to put in a results path (``NAME_RULE``), or a ``ScenarioError``."""
+    if not isinstance(name, str) or not NAME.match(name):
+        shown = repr(name) if len(repr(name)) <= 80 else repr(name)[:77] + "..."
+        raise ScenarioError(f"{where} is {shown}; allowed: {NAME_RULE}")
+    return name
 
 
 class ScenarioError(ValueError):
@@ -241,8 +255,8 @@ def _check_value(spec: Key, value: Any, where: str) -> Any:
             raise ScenarioError(f"{where} is {value!r}; allowed: {spec.allowed()}")
     if spec.kind == "date":
         try:
+            assert DATE.match(value)
             dt.date.fromisoformat(value)
-            assert len(value) == 10
         except (ValueError, AssertionError):
             raise ScenarioError(f"{where} is {value!r}; allowed: {spec.allowed()}") from None
     for v in items:
@@ -320,17 +334,38 @@ def validate(raw: dict[str, Any], origin: str) -> dict[str, Any]:
         )
     if out["scenario"]["name"] is None:
         raise ScenarioError(f"{origin}: key 'scenario.name' is missing; give the scenario a short name")
+    check_name(out["scenario"]["name"], f"{origin}: key 'scenario.name'")
     return out
 
 
-def _read(path: Path) -> dict[str, Any]:
+def read_toml(path: Path, what: str = "scenario") -> dict[str, Any]:
+    """A TOML file's tables, or one ``ScenarioError`` line (missing, not a regular file, not
+    UTF-8, not TOML). Only regular files are opened, so a FIFO or a device cannot hang a load."""
+    shown = repr(str(path)) if "\0" in str(path) or len(str(path)) > 200 else str(path)
+    if len(shown) > 200:
+        shown = shown[:197] + "..."
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: no such scenario file") from None
+        if not path.exists():
+            raise ScenarioError(f"{shown}: no such {what} file")
+        if path.is_dir():
+            raise ScenarioError(f"{shown}: is a directory; allowed: a {what} .toml file")
+        if not path.is_file():
+            raise ScenarioError(f"{shown}: not a regular file; allowed: a {what} .toml file")
+        data = path.read_bytes()
+    except (OSError, ValueError) as err:  # a null byte or an over-long name, a permission
+        if isinstance(err, ScenarioError):
+            raise
+        raise ScenarioError(f"{shown}: cannot read the {what} file ({type(err).__name__})") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ScenarioError(
+            f"{shown}: not UTF-8 text (byte {err.start}); allowed: a TOML file saved as UTF-8"
+        ) from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(f"{path}: not valid TOML ({err})") from None
+        raise ScenarioError(f"{shown}: not valid TOML ({str(err).splitlines()[0]})") from None
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -347,24 +382,58 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 def resolve_path(name_or_path: str | Path) -> Path:
     """A scenario given by path, or by name in scenarios/."""
     path = Path(name_or_path)
-    if path.suffix != ".toml" and not path.exists():
-        path = SCENARIO_DIR / f"{name_or_path}.toml"
+    try:
+        if path.suffix != ".toml" and not path.exists() and NAME.match(str(name_or_path)):
+            path = SCENARIO_DIR / f"{name_or_path}.toml"
+    except (OSError, ValueError):  # a null byte or an over-long name: read_toml says so
+        pass
     return path
 
 
+def _extends_path(path: Path, parent_name: str) -> Path:
+    """The file ``extends`` names: beside the extending file, or else in the shipped scenarios/.
+    Only a plain name (``NAME_RULE``, with or without ``.toml``) is allowed: no folders."""
+    stem = parent_name.removesuffix(".toml")
+    if not NAME.match(stem):
+        raise ScenarioError(
+            f"{path}: key 'scenario.extends' is {parent_name[:80]!r}; allowed: the name of a scenario beside "
+            f"this file or in {SCENARIO_DIR} ({NAME_RULE}; no folders)"
+        )
+    for folder in (path.parent, SCENARIO_DIR):
+        candidate = folder / f"{stem}.toml"
+        if candidate.exists() or candidate.is_symlink():
+            # A link may not lead out of the two folders either.
+            if candidate.resolve().parent not in (path.parent, SCENARIO_DIR.resolve()):
+                raise ScenarioError(
+                    f"{path}: key 'scenario.extends' names '{stem}', a link leading outside {folder}; "
+                    f"allowed: a scenario file beside this file or in {SCENARIO_DIR}"
+                )
+            return candidate
+    raise ScenarioError(
+        f"{path}: key 'scenario.extends' names '{parent_name}', but {path.parent / (stem + '.toml')} does not exist "
+        f"(nor in {SCENARIO_DIR})"
+    )
+
+
 def _load_raw(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], list[str]]:
-    path = path.resolve()
+    try:
+        path = path.resolve()
+    except (OSError, ValueError, RuntimeError):  # a null byte, a link loop: read_toml says so
+        pass
     if path in seen:
         cycle = " -> ".join(p.name for p in (*seen, path))
         raise ScenarioError(f"{path}: key 'scenario.extends' makes a cycle: {cycle}")
-    raw = _read(path)
+    if len(seen) >= EXTENDS_DEPTH:
+        raise ScenarioError(
+            f"{seen[0]}: key 'scenario.extends' leads through more than {EXTENDS_DEPTH} files; "
+            f"allowed: a chain of at most {EXTENDS_DEPTH}"
+        )
+    raw = read_toml(path)
     validate(raw, str(path))  # each file must be valid on its own, so errors name the right file
     parent_name = raw.get("scenario", {}).get("extends")
     if parent_name is None:
         return raw, [str(path)]
-    parent_path = path.parent / (parent_name if parent_name.endswith(".toml") else f"{parent_name}.toml")
-    if not parent_path.exists():
-        raise ScenarioError(f"{path}: key 'scenario.extends' names '{parent_name}', but {parent_path} does not exist")
+    parent_path = _extends_path(path, parent_name)
     parent, chain = _load_raw(parent_path, (*seen, path))
     child = copy.deepcopy(raw)
     child["scenario"].pop("extends")

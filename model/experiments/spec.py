@@ -23,12 +23,11 @@ the key and what is allowed.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from model.scenario import SCENARIO_DIR, ScenarioError, load, measure_specs, schema
+from model.scenario import NAME, SCENARIO_DIR, ScenarioError, check_name, load, measure_specs, read_toml, schema
 
 DESIGNS = ("full_factorial", "latin_hypercube", "sobol", "morris")
 OUTCOMES = (
@@ -84,6 +83,7 @@ class Experiment:
 
 def validate(exp: Experiment, where: str) -> Experiment:
     """Checks that do not depend on how the experiment was written (file or API)."""
+    check_name(exp.name, f"{where}: key 'experiment.name'")
     if exp.design not in DESIGNS:
         raise ScenarioError(f"{where}: key 'experiment.design' is {exp.design!r}; allowed: {', '.join(DESIGNS)}")
     if exp.seeds < 1 or not 0 < exp.scale <= 1 or exp.samples < 1:
@@ -136,15 +136,12 @@ def _numbers(value: Any, where: str, pair: bool) -> list[float]:
 
 def load_experiment(path: str | Path) -> Experiment:
     path = Path(path)
-    if not path.exists() and (SCENARIO_DIR / "experiments" / f"{path}.toml").exists():
-        path = SCENARIO_DIR / "experiments" / f"{path}.toml"
     try:
-        with path.open("rb") as fh:
-            raw = tomllib.load(fh)
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: no such experiment file") from None
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(f"{path}: not valid TOML ({err})") from None
+        if NAME.match(str(path)) and not path.exists() and (SCENARIO_DIR / "experiments" / f"{path}.toml").exists():
+            path = SCENARIO_DIR / "experiments" / f"{path}.toml"
+    except (OSError, ValueError):  # a null byte or an over-long name: read_toml says so
+        pass
+    raw = read_toml(path, "experiment")
     for section in raw:
         if section not in ("experiment", "levers", "uncertain"):
             raise ScenarioError(f"{path}: unknown section [{section}]; allowed sections: experiment, levers, uncertain")
@@ -158,6 +155,7 @@ def load_experiment(path: str | Path) -> Experiment:
     for key in ("name", "scenario"):
         if key not in head:
             raise ScenarioError(f"{path}: key 'experiment.{key}' is missing")
+    check_name(head["name"], f"{path}: key 'experiment.name'")
     design = head.get("design", "full_factorial")
     if design not in DESIGNS:
         raise ScenarioError(f"{path}: key 'experiment.design' is {design!r}; allowed: {', '.join(DESIGNS)}")
