@@ -4,8 +4,6 @@ what is allowed; nothing is written outside ``--out``; the CLI exits 2 without a
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -86,3 +84,113 @@ def test_a_fifo_is_refused_not_read(tmp_path, write_scenario):
     os.mkfifo(tmp_path / "pipe.toml")
     refused(write_scenario(GOOD + 'extends = "pipe"\n'), "pipe.toml", "not a regular file")
     refused(tmp_path / "pipe.toml", "not a regular file")
+
+
+# --- 2. numbers that used to pass and give wrong numbers --------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, fragments",
+    [
+        ("[demography]\ntfr = nan\n", ["demography.tfr", "nan", "from 0.0 to 8.0"]),
+        ("[measures.H3]\nloan_limit_single = nan\n", ["measures.H3.loan_limit_single", "nan", "finite"]),
+        ("[measures.H3]\nloan_limit_single = inf\n", ["measures.H3.loan_limit_single", "inf", "finite"]),
+        ("[behaviour]\nmove_constant = -inf\n", ["behaviour.move_constant", "-inf", "finite"]),
+        ("[behaviour]\nbeta_income = inf\n", ["behaviour.beta_income", "finite"]),
+        ("[behaviour]\nbeta_income = true\n", ["behaviour.beta_income", "True", "a number"]),
+        ("[measures.H1]\nunits = false\n", ["measures.H1.units", "a whole number"]),
+        ("[behaviour]\noutside_consider_rate = [0.1, nan, 0.1]\n", ["behaviour.outside_consider_rate", "list"]),
+        ("[behaviour]\noutside_consider_rate = [0.1, true, 0.1]\n", ["behaviour.outside_consider_rate", "list"]),
+        ("[behaviour]\nnest_lambda = 0\n", ["behaviour.nest_lambda", "above 0 and at most 1"]),
+        ("[behaviour]\nnest_lambda = 1.5\n", ["behaviour.nest_lambda", "above 0 and at most 1"]),
+        ("[behaviour]\nmale_share_of_candidates = 5\n", ["behaviour.male_share_of_candidates", "from 0 to 1"]),
+        ("[behaviour]\ngraduation_month = 13\n", ["behaviour.graduation_month", "whole number from 1 to 12"]),
+        ("[behaviour]\ngraduation_month = 6.5\n", ["behaviour.graduation_month", "whole number"]),
+        ("[behaviour]\nintake_month = 0\n", ["behaviour.intake_month", "from 1 to 12"]),
+        ("[behaviour]\ntalent_age_range = [60, 30]\n", ["behaviour.talent_age_range", "not in order", "(low, high)"]),
+        ("[behaviour]\ncandidate_age_range = [16, 640]\n", ["behaviour.candidate_age_range", "from 0 to 120"]),
+        ("[measures.J1]\nage_range = [50, 22]\n", ["measures.J1.age_range", "in order"]),
+        ("[measures.H1]\nunits = 1e12\n", ["measures.H1.units", "whole number from 0 to 1000000"]),
+        ("[measures.H1]\nunits = 30.5\n", ["measures.H1.units", "whole number"]),
+        ("[behaviour]\nstudent_intake = 1e9\n", ["behaviour.student_intake", "whole number"]),
+        ("[behaviour]\nfertility_multiplier_bound = 0\n", ["behaviour.fertility_multiplier_bound", "from 1 to 10"]),
+        (
+            "[behaviour]\nfertility_multiplier_bound = 1.01\n[measures.F1]\nenabled = true\n",
+            ["measures.F1.fertility_multiplier", "above 'behaviour.fertility_multiplier_bound'", "raise the bound"],
+        ),
+        (
+            "[behaviour]\nhukou_takeup_rate_bound = 0.01\n",
+            ["behaviour.hukou_takeup_rate", "above 'behaviour.hukou_takeup_rate_bound'"],
+        ),
+        ('[policy]\nstart = "２０２２-１０-２７"\n', ["policy.start", "YYYY-MM-DD"]),
+        ('[policy]\nstart = "2022-W43-4"\n', ["policy.start", "YYYY-MM-DD"]),
+        ('[policy]\nstart = "20221027"\n', ["policy.start", "YYYY-MM-DD"]),
+        ('[measures.K1]\nstart = "2022-10-27\\n"\n', ["measures.K1.start", "YYYY-MM-DD"]),
+        ('[period]\nend = "２０３０-１２"\n', ["period.end", "YYYY-MM"]),
+        ('[period]\nend = "2030-12\\n"\n', ["period.end", "YYYY-MM"]),
+        ("[run]\nscale = nan\n", ["run.scale", "nan"]),
+        ("[run]\nseeds = 1e400\n", ["run.seeds", "an integer"]),
+    ],
+)
+def test_hostile_values_are_refused(write_scenario, text, fragments):
+    refused(write_scenario(GOOD + text), "case.toml", *fragments)
+
+
+def test_every_number_has_a_domain_and_its_default_is_in_it():
+    """Each data entry declares nothing unknown, and each default passes its own check."""
+    from model.scenario import KINDS, check_value, measure_specs, schema
+
+    keys = [(f"{s}.{k}", spec) for s, section in schema().items() for k, spec in section.items()]
+    keys += [(f"measures.{m}.{k}", spec) for m, t in measure_specs().items() for k, spec in t["keys"].items()]
+    for label, spec in keys:
+        assert spec.kind in ("", "year_month", "date", "name", *KINDS), label
+        if spec.default is not None:
+            check_value(spec, spec.default, label)
+        if spec.type is float and spec.kind in ("count", "month"):
+            assert spec.maximum is not None and spec.integer, label
+
+
+def test_shipped_numbers_are_unchanged_by_the_domains():
+    """The domains refuse values; they do not change those that pass (kept as floats)."""
+    s = load("policy_2022")
+    assert s["measures"]["H1"]["units"] == 3000.0 and isinstance(s["measures"]["H1"]["units"], float)
+    assert s["behaviour"]["talent_age_range"] == [28.0, 50.0]
+
+
+# --- 4. experiments vary only what a run uses ---------------------------------------------------
+
+EXPERIMENT = '[experiment]\nname = "e"\nscenario = "policy_2022"\n{head}[levers]\n{levers}\n'
+
+
+@pytest.mark.parametrize(
+    "head, levers, fragments",
+    [
+        ("", '"run.scale" = [0.01, 0.02]', ["levers.run.scale", "cannot vary", "allowed: keys in demography"]),
+        ("", '"period.end" = [2030, 2035]', ["levers.period.end", "cannot vary"]),
+        ("", '"run.seeds" = [1, 2]', ["levers.run.seeds", "cannot vary"]),
+        ("", '"scenario.name" = [1, 2]', ["levers.scenario.name", "cannot vary"]),
+        ("", '"measures.H3.enabled" = [0, 1]', ["measures.H3.enabled", "only single numbers may vary"]),
+        ("", '"behaviour.talent_age_range" = [1, 2]', ["talent_age_range", "only single numbers"]),
+        ("", '"policy.start" = [1, 2]', ["policy.start", "only single numbers"]),
+        ("", '"measures.H1.rent_discount" = [0.5, 5.0]', ["measures.H1.rent_discount", "5.0", "from 0 to 1"]),
+        ("", '"measures.H1.units" = [10.5]', ["measures.H1.units", "whole number"]),
+        ("", '"demography.tfr" = [nan]', ["demography.tfr", "nan"]),
+        ("", '"measures.H3.loan_limit_single" = [inf]', ["loan_limit_single", "inf", "finite"]),
+        ("", '"measures.H3.loan_limit_single" = [true]', ["loan_limit_single", "a list of numbers"]),
+        ('design = "latin_hypercube"\n', '"behaviour.nest_lambda" = [0.0, 1.0]', ["nest_lambda", "above 0"]),
+        ('design = "latin_hypercube"\n', '"behaviour.nest_lambda" = [nan, 1.0]', ["nest_lambda", "low < high"]),
+        ("scale = nan\n", '"demography.tfr" = [1.0]', ["experiment.scale", "nan", "finite number"]),
+        ("scale = inf\n", '"demography.tfr" = [1.0]', ["experiment.scale", "inf"]),
+        ("seeds = true\n", '"demography.tfr" = [1.0]', ["experiment.seeds", "an integer"]),
+        ("seeds = 2.5\n", '"demography.tfr" = [1.0]', ["experiment.seeds", "an integer"]),
+    ],
+)
+def test_hostile_experiments_are_refused(tmp_path, head, levers, fragments):
+    path = tmp_path / "exp.toml"
+    path.write_text(EXPERIMENT.format(head=head, levers=levers), encoding="utf-8")
+    with pytest.raises(ScenarioError) as err:
+        load_experiment(path)
+    message = str(err.value)
+    assert "\n" not in message and "exp.toml" in message, message
+    for fragment in fragments:
+        assert fragment in message, message
