@@ -459,7 +459,8 @@ def read_toml(path: Path, what: str = "scenario") -> dict[str, Any]:
     except (OSError, ValueError) as err:  # a null byte or an over-long name, a permission
         if isinstance(err, ScenarioError):
             raise
-        raise ScenarioError(f"{shown}: cannot read the {what} file ({type(err).__name__})") from None
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err) or type(err).__name__
+        raise ScenarioError(f"{shown}: cannot read the {what} file ({reason})") from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:

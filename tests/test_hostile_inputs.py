@@ -4,6 +4,8 @@ what is allowed; nothing is written outside ``--out``; the CLI exits 2 without a
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -194,3 +196,86 @@ def test_hostile_experiments_are_refused(tmp_path, head, levers, fragments):
     assert "\n" not in message and "exp.toml" in message, message
     for fragment in fragments:
         assert fragment in message, message
+
+
+# --- 3. one line, exit code 2, no traceback -----------------------------------------------------
+
+
+def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "model", *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=120
+    )
+
+
+def hostile_files(tmp_path: Path) -> dict[str, tuple[Path, list[str]]]:
+    """Files no scenario load should trip over, with the words their one line must hold."""
+    files = {}
+
+    def put(name: str, data: bytes, *words: str) -> None:
+        path = tmp_path / f"{name}.toml"
+        path.write_bytes(data)
+        files[name] = (path, [path.name, *words])
+
+    put("gbk", '[scenario]\nname = "包头"\n'.encode("gbk"), "not UTF-8")
+    put("utf16", '[scenario]\nname = "x"\n'.encode("utf-16"), "not UTF-8")
+    put("binary", bytes(range(256)) * 4, "not UTF-8")
+    put("nul_name", b'[scenario]\nname = "a\\u0000b"\n', "scenario.name", "letters, digits")
+    put("slash_name", b'[scenario]\nname = "a/b"\n', "scenario.name", "letters, digits")
+    put("long_name", b'[scenario]\nname = "' + b"x" * 300 + b'"\n', "scenario.name", "at most 64")
+    put("bound", b'[scenario]\nname = "b"\n[behaviour]\nfertility_multiplier_bound = 0\n', "from 1 to 10")
+    put("nan", b'[scenario]\nname = "n"\n[demography]\ntfr = nan\n', "demography.tfr", "nan")
+    # A chain of extends deeper than allowed (each file extends the next).
+    for k in range(40):
+        (tmp_path / f"deep{k}.toml").write_text(f'[scenario]\nname = "d{k}"\nextends = "deep{k + 1}"\n')
+    (tmp_path / "deep40.toml").write_text('[scenario]\nname = "d40"\n')
+    files["deep"] = (tmp_path / "deep0.toml", ["deep0.toml", "scenario.extends", "at most 16"])
+    (tmp_path / "folder.toml").mkdir()
+    files["directory"] = (tmp_path / "folder.toml", ["folder.toml", "is a directory"])
+    return files
+
+
+CASES = ["gbk", "utf16", "binary", "nul_name", "slash_name", "long_name", "bound", "nan", "deep", "directory"]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_hostile_files_are_refused_in_one_line(tmp_path, case):
+    path, words = hostile_files(tmp_path)[case]
+    refused(path, *words)
+
+
+@pytest.mark.parametrize("case", ["gbk", "binary", "long_name", "deep", "directory"])
+def test_cli_refuses_hostile_files_in_one_line(tmp_path, case):
+    path, words = hostile_files(tmp_path)[case]
+    done = cli("run", str(path), "--quiet", "--out", str(tmp_path / "out"))
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and all(w in lines[0] for w in words), done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["run", "baseline", "--scale", "nan"], ["--scale", "nan", "finite"]),
+        (["run", "baseline", "--scale", "inf"], ["--scale", "inf"]),
+        (["run", "baseline", "--seeds", "0"], ["--seeds", "at least 1"]),
+        (["run", "baseline", "--end", "2030-13"], ["period.end", "YYYY-MM"]),
+        (["run", "baseline", "--end", "２０３０-１２"], ["period.end", "YYYY-MM"]),
+        (["compare", "policy_2022", "--scale", "nan"], ["--scale", "nan"]),
+        (["experiment", "loans_and_rental", "--workers", "-1"], ["--workers", "at least 1"]),
+        (["experiment", "loans_and_rental", "--workers", "0"], ["--workers", "at least 1"]),
+        (["calibrate", "--scale", "nan"], ["--scale", "nan"]),
+        (["calibrate", "--seeds", "1"], ["--seeds", "at least 2"]),
+        (["run", "a" * 300], ["cannot read", "File name too long"]),
+        (["run", "../x"], ["no such scenario file"]),
+        (["experiment", str(ROOT / "scenarios")], ["is a directory"]),
+        (["run"], ["required: scenario"]),
+        (["frobnicate"], ["invalid choice"]),
+    ],
+)
+def test_cli_refuses_bad_options_in_one_line(tmp_path, args, words):
+    done = cli(*args, "--quiet", cwd=tmp_path) if args[0] in ("run", "compare", "experiment") else cli(*args)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and all(w in lines[0] for w in words), done.stderr
