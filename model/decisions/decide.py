@@ -61,7 +61,7 @@ def _contributions(
     k = 0  # givers seen so far
     for (mid, offer), gives in zip(parts.items(), giving, strict=True):
         access_without = 1 - before[k] * after[k + 1 if gives else k]
-        k += gives
+        k += int(gives)
         out[mid] = offer.utility + school * (total.school_access - access_without)
         if offer.money.any() or offer.job_finding.any():  # otherwise income without it is the same
             without = np.maximum(income - offer.money - offer.job_finding * job_ok * wage, floor)
