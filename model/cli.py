@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 from tqdm import tqdm
 
@@ -13,14 +16,45 @@ from model.runs.results import RESULTS_DIR
 from model.scenario import ScenarioError, load
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes as one line (``error: ...``) and exit code 2, like a refused scenario."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {self.prog}: {message} (see --help)\n")
+
+
+def _whole(minimum: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{text!r}; allowed: a whole number of at least {minimum}")
+        return value
+
+    parse.__name__ = "whole number"
+    return parse
+
+
+def _scale(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not (math.isfinite(value) and 0 < value <= 1):
+        raise argparse.ArgumentTypeError(f"{text!r}; allowed: a finite number above 0 and at most 1")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m model", description="Baotou population model")
+    parser = _Parser(prog="python -m model", description="Baotou population model")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run a scenario over seeds and write results/<run-id>/")
     run.add_argument("scenario", help="scenario name in scenarios/ or a path to a .toml file")
-    run.add_argument("--seeds", type=int, help="number of replicate runs (overrides run.seeds)")
-    run.add_argument("--seed", type=int, help="first seed (overrides run.seed)")
-    run.add_argument("--scale", type=float, help="agents per person, e.g. 0.01 (overrides run.scale)")
+    run.add_argument("--seeds", type=_whole(1), help="number of replicate runs (overrides run.seeds)")
+    run.add_argument("--seed", type=_whole(0), help="first seed (overrides run.seed)")
+    run.add_argument("--scale", type=_scale, help="agents per person, e.g. 0.01 (overrides run.scale)")
     run.add_argument("--start", help="first month YYYY-MM (overrides period.start)")
     run.add_argument("--end", help="last month YYYY-MM (overrides period.end)")
     run.add_argument("--out", type=Path, default=RESULTS_DIR, help="directory for run directories (default results/)")
@@ -29,18 +63,20 @@ def _parser() -> argparse.ArgumentParser:
     cmp.add_argument("scenario", help="scenario name in scenarios/ or a path to a .toml file")
     cmp.add_argument("--against", default="baseline", help="the counterfactual scenario (default: baseline)")
     for flag, kind, text in (
-        ("--seeds", int, "number of seeds"),
-        ("--seed", int, "first seed"),
-        ("--scale", float, "agents per person"),
+        ("--seeds", _whole(1), "number of seeds"),
+        ("--seed", _whole(0), "first seed"),
+        ("--scale", _scale, "agents per person"),
     ):
         cmp.add_argument(flag, type=kind, help=f"{text} (overrides the scenario; both runs use it)")
     cmp.add_argument("--end", help="last month YYYY-MM (both runs)")
     cmp.add_argument("--out", type=Path, default=RESULTS_DIR, help="directory for run directories (default results/)")
     cmp.add_argument("--quiet", action="store_true", help="no progress bar")
     cal = sub.add_parser("calibrate", help="estimate the free parameters from the observed targets")
-    cal.add_argument("--scale", type=float, default=0.02, help="agents per person for the fit (default 0.02)")
-    cal.add_argument("--seeds", type=int, default=4, help="seeds per evaluation (common random numbers; default 4)")
-    cal.add_argument("--max-evaluations", type=int, default=120, help="Nelder-Mead budget (default 120)")
+    cal.add_argument("--scale", type=_scale, default=0.02, help="agents per person for the fit (default 0.02)")
+    cal.add_argument(
+        "--seeds", type=_whole(2), default=4, help="seeds per evaluation (common random numbers; default 4)"
+    )
+    cal.add_argument("--max-evaluations", type=_whole(1), default=120, help="Nelder-Mead budget (default 120)")
     ex = sub.add_parser("experiment", help="run an experiment file (sweep, sampling design, sensitivity)")
     ex.add_argument("file", help="experiment file, or its name in scenarios/experiments/")
     ex.add_argument(
@@ -49,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
         default="processes",
         help="where runs execute (default: local processes on every core)",
     )
-    ex.add_argument("--workers", type=int, help="processes or Dask workers (default: the number of cores)")
+    ex.add_argument("--workers", type=_whole(1), help="processes or Dask workers (default: the number of cores)")
     ex.add_argument(
         "--scheduler",
         help="a Dask scheduler address, e.g. tcp://host:8786 (implies --executor dask); "
@@ -63,6 +99,14 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    try:
+        return _main(args)
+    except ScenarioError as err:  # anything refused after the first checks: still one line
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+
+def _main(args: argparse.Namespace) -> int:
     if args.command == "docs":
         from model.docs import write_all
 

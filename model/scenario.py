@@ -9,8 +9,10 @@ the sourced data files (``model/data/*.toml``), so a number lives in one place.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import difflib
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -22,12 +24,37 @@ from model import params
 from model.calendar import CENSUS_MONTH, month_index
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
-YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})\Z", re.ASCII)
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z", re.ASCII)
+# Names go into results paths: letters, digits, '_', '-' and '.', not starting with '.'.
+NAME_MAX = 64
+NAME = re.compile(rf"[A-Za-z0-9_-][A-Za-z0-9_.-]{{0,{NAME_MAX - 1}}}\Z", re.ASCII)
+NAME_RULE = f"letters, digits, '_', '-' and '.' (not first), at most {NAME_MAX} characters"
+EXTENDS_DEPTH = 16  # the longest chain of ``extends``
 DESTINATIONS = params.value("regions", "destinations")
+
+
+def check_name(name: Any, where: str) -> str:
+    """A name safe to put in a results path (``NAME_RULE``), or a ``ScenarioError``."""
+    if not isinstance(name, str) or not NAME.match(name):
+        shown = repr(name) if len(repr(name)) <= 80 else repr(name)[:77] + "..."
+        raise ScenarioError(f"{where} is {shown}; allowed: {NAME_RULE}")
+    return name
 
 
 class ScenarioError(ValueError):
     """A scenario file that cannot be run; the message names the file and the key."""
+
+
+# Domains a data-file entry may declare with ``kind = ...`` (next to its ``value``); ``min``,
+# ``max``, ``above`` (a strict lower bound), ``integer = true`` and ``at_most = "<section>.<key>"``
+# (no more than another key's value) may be given too, and win over the kind's own bounds.
+KINDS: dict[str, dict[str, Any]] = {
+    "share": {"minimum": 0, "maximum": 1},
+    "month": {"minimum": 1, "maximum": 12, "integer": True},
+    "count": {"minimum": 0, "integer": True},  # needs a "max" of its own: a plausible bound
+    "range": {"ordered": True},  # a [low, high] list with low <= high
+}
 
 
 @dataclass(frozen=True)
@@ -38,33 +65,71 @@ class Key:
     minimum: float | None = None
     maximum: float | None = None
     unit: str = ""
-    kind: str = ""  # "year_month", "date", or "" ; for lists, the length
-    length: int = 0
+    kind: str = ""  # "year_month", "date", a data kind (KINDS) or ""
+    length: int = 0  # for lists, the length
+    above: float | None = None  # strict lower bound
+    integer: bool = False  # whole numbers only (kept as floats, as 3000.0)
+    ordered: bool = False  # lists: each item at least the one before
+    at_most: str = ""  # "<section>.<key>": no more than that key's value
 
     def allowed(self) -> str:
         if self.kind == "year_month":
             return "a month 'YYYY-MM'"
         if self.kind == "date":
             return "a date 'YYYY-MM-DD'"
-        base = {bool: "true or false", int: "an integer", float: "a number", str: "a string", list: "a list"}[self.type]
+        if self.kind == "name":
+            return NAME_RULE
+        number = "a whole number" if self.integer else "a number"
+        base = {bool: "true or false", int: "an integer", float: number, str: "a string", list: "a list"}[self.type]
         if self.type is list:
-            base = f"a list of {self.length} numbers"
-        if self.minimum is not None and self.maximum is not None:
+            base = f"a list of {self.length} {'whole numbers' if self.integer else 'numbers'}"
+            if self.ordered:
+                base += " in order (low, high)"
+        if self.above is not None and self.maximum is not None:
+            base += f" above {self.above} and at most {self.maximum}"
+        elif self.above is not None:
+            base += f" above {self.above}"
+        elif self.minimum is not None and self.maximum is not None:
             base += f" from {self.minimum} to {self.maximum}"
         elif self.minimum is not None:
             base += f" of at least {self.minimum}"
+        elif self.maximum is not None:
+            base += f" of at most {self.maximum}"
+        if self.at_most:
+            base += f", no more than '{self.at_most}'"
+        if self.type in (int, float, list) and self.maximum is None:
+            base += ", finite"
         return base + (f" ({self.unit})" if self.unit else "")
 
 
-def _sourced_key(entry: dict[str, Any], meaning: str) -> Key:
+DOMAIN_FIELDS = ("kind", "min", "max", "above", "integer", "at_most")
+
+
+def _sourced_key(entry: dict[str, Any], meaning: str, where: str = "") -> Key:
     value = entry["value"]
     if isinstance(value, bool):
         return Key(bool, meaning, value, unit=entry["unit"])
+    kind = entry.get("kind", "")
+    if kind and kind not in KINDS:
+        raise ScenarioError(f"{where}: 'kind' is {kind!r}; allowed: {', '.join(KINDS)}")
+    if kind == "count" and "max" not in entry:
+        raise ScenarioError(f"{where}: a count needs a 'max' (a plausible bound)")
+    domain = {**KINDS.get(kind, {})}
+    if "min" in entry:
+        domain["minimum"] = entry["min"]
+    if "max" in entry:
+        domain["maximum"] = entry["max"]
+    for name, field_name in (("above", "above"), ("integer", "integer"), ("at_most", "at_most")):
+        if name in entry:
+            domain[field_name] = entry[name]
+    if "minimum" not in domain and "above" not in domain:
+        # Without a declared floor, constants that may be negative have none; others are >= 0.
+        negative = any(v < 0 for v in value) if isinstance(value, list) else value < 0
+        domain["minimum"] = None if negative else 0
     if isinstance(value, list):
-        return Key(list, meaning, value, 0.0, entry.get("max"), entry["unit"], length=len(value))
-    # Amounts, counts and months alike accept any number (500000 or 5e5).
-    lo = None if value < 0 else 0  # constants that may be negative have no floor
-    return Key(float, meaning, float(value), lo, entry.get("max"), entry["unit"])
+        return Key(list, meaning, value, unit=entry["unit"], kind=kind, length=len(value), **domain)
+    # Amounts, counts and months alike accept any number (500000 or 5e5), kept as floats.
+    return Key(float, meaning, float(value), unit=entry["unit"], kind=kind, **domain)
 
 
 @cache
@@ -78,7 +143,9 @@ def measure_specs() -> dict[str, dict[str, Any]]:
             "end": Key(str, "last day new beneficiaries are taken (default: [policy] end)", None, kind="date"),
         }
         for name, entry in table["params"].items():
-            keys[name] = _sourced_key(entry, entry.get("source") or entry.get("assumption", ""))
+            keys[name] = _sourced_key(
+                entry, entry.get("source") or entry.get("assumption", ""), f"model/data/measures.toml: [{mid}.{name}]"
+            )
         out[mid] = {"name": table["name"], "group": table["group"], "title": table["title"], "keys": keys}
     return out
 
@@ -86,7 +153,8 @@ def measure_specs() -> dict[str, dict[str, Any]]:
 @cache
 def schema() -> dict[str, dict[str, Key]]:
     behaviour = {
-        k: _sourced_key(e, e.get("source") or e.get("assumption", "")) for k, e in params.load("behaviour").items()
+        k: _sourced_key(e, e.get("source") or e.get("assumption", ""), f"model/data/behaviour.toml: [{k}]")
+        for k, e in params.load("behaviour").items()
     }
     demo = params.load("demography")
     growth = behaviour.pop("wage_growth")
@@ -110,9 +178,11 @@ def schema() -> dict[str, dict[str, Key]]:
     )
     out = {
         "scenario": {
-            "name": Key(str, "short name used in results"),
+            "name": Key(str, "short name used in results", kind="name"),
             "description": Key(str, "what the scenario represents", ""),
-            "extends": Key(str, "scenario file (beside this one) whose values this one overrides"),
+            "extends": Key(
+                str, "name of the scenario (beside this file, else in scenarios/) whose values this one overrides"
+            ),
         },
         "period": {
             "start": Key(
@@ -162,7 +232,7 @@ def schema() -> dict[str, dict[str, Key]]:
                 "key; rerun `python -m model calibrate`"
             )
         spec = out[section][key]
-        out[section][key] = Key(spec.type, spec.meaning + " (calibrated)", value, spec.minimum, spec.maximum, spec.unit)
+        out[section][key] = dataclasses.replace(spec, meaning=spec.meaning + " (calibrated)", default=value)
     return out
 
 
@@ -226,28 +296,52 @@ def _suggest(word: str, options: list[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def _check_value(spec: Key, value: Any, where: str) -> Any:
-    ok = isinstance(value, spec.type) and not (spec.type is not bool and isinstance(value, bool))
-    if spec.type is float and isinstance(value, int) and not isinstance(value, bool):
-        value, ok = float(value), True
-    if not ok:
-        raise ScenarioError(f"{where} is {value!r} ({type(value).__name__}); allowed: {spec.allowed()}")
-    items = value if spec.type is list else [value]
-    if spec.type is list and (len(value) != spec.length or not all(isinstance(v, int | float) for v in value)):
-        raise ScenarioError(f"{where} is {value!r}; allowed: {spec.allowed()}")
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def check_value(spec: Key, value: Any, where: str) -> Any:
+    def refuse(detail: str = "") -> ScenarioError:
+        shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:77] + "..."
+        return ScenarioError(f"{where} is {shown}{detail}; allowed: {spec.allowed()}")
+
+    if spec.type is float:
+        if not _is_number(value):
+            raise refuse(f" ({type(value).__name__})")
+        items = [value]
+    elif spec.type is list:
+        if not isinstance(value, list) or len(value) != spec.length or not all(_is_number(v) for v in value):
+            raise refuse()
+        items = value
+    else:
+        ok = isinstance(value, spec.type) and not (spec.type is not bool and isinstance(value, bool))
+        if not ok:
+            raise refuse(f" ({type(value).__name__})")
+        items = [value] if spec.type is int else []
+    for v in items:
+        if not math.isfinite(v):
+            raise refuse()
+        if (
+            (spec.minimum is not None and v < spec.minimum)
+            or (spec.maximum is not None and v > spec.maximum)
+            or (spec.above is not None and v <= spec.above)
+            or (spec.integer and v != int(v))
+        ):
+            raise refuse()
+    if spec.ordered and any(b < a for a, b in zip(items, items[1:], strict=False)):
+        raise refuse(" (not in order)")
     if spec.kind == "year_month":
         match = YEAR_MONTH.match(value)
         if not match or not 1 <= int(match.group(2)) <= 12:
-            raise ScenarioError(f"{where} is {value!r}; allowed: {spec.allowed()}")
+            raise refuse()
     if spec.kind == "date":
         try:
+            assert DATE.match(value)
             dt.date.fromisoformat(value)
-            assert len(value) == 10
         except (ValueError, AssertionError):
-            raise ScenarioError(f"{where} is {value!r}; allowed: {spec.allowed()}") from None
-    for v in items:
-        if (spec.minimum is not None and v < spec.minimum) or (spec.maximum is not None and v > spec.maximum):
-            raise ScenarioError(f"{where} is {value!r}; allowed: {spec.allowed()}")
+            raise refuse() from None
+    if spec.type is float:
+        return float(value)
     return [float(v) for v in value] if spec.type is list else value
 
 
@@ -265,7 +359,7 @@ def _validate_keys(entries: Any, keys: dict[str, Key], label: str, origin: str) 
                 f"{origin}: unknown key '{label}.{key}'{_suggest(key, allowed)}; allowed keys in [{label}]: "
                 + ", ".join(allowed)
             )
-        out[key] = _check_value(spec, value, f"{origin}: key '{label}.{key}'")
+        out[key] = check_value(spec, value, f"{origin}: key '{label}.{key}'")
     for key, spec in keys.items():
         out.setdefault(key, spec.default)
     return out
@@ -276,6 +370,29 @@ def _check_window(start: str, end: str, label: str, origin: str) -> None:
         raise ScenarioError(
             f"{origin}: key '{label}.end' ({end}) is before '{label}.start' ({start}); end must be on or after start"
         )
+
+
+def _check_at_most(
+    out: dict[str, Any], sch: dict[str, dict[str, Key]], specs: dict[str, dict[str, Any]], origin: str
+) -> None:
+    """Keys declared ``at_most`` another (a rate and its bound) stay at or below it; a measure's
+    keys only while the measure is on."""
+    checks = [(f"{s}.{k}", spec, out[s][k]) for s, keys in sch.items() for k, spec in keys.items() if spec.at_most]
+    for mid, measure in specs.items():
+        if out["measures"][mid]["enabled"]:
+            checks += [
+                (f"measures.{mid}.{k}", key, out["measures"][mid][k])
+                for k, key in measure["keys"].items()
+                if key.at_most
+            ]
+    for label, key_spec, value in checks:
+        section, name = key_spec.at_most.split(".")
+        bound = out[section][name]
+        if value > bound:
+            raise ScenarioError(
+                f"{origin}: key '{label}' is {value!r}, above '{key_spec.at_most}' ({bound!r}); "
+                f"allowed: at most '{key_spec.at_most}' (raise the bound, or lower the value)"
+            )
 
 
 def validate(raw: dict[str, Any], origin: str) -> dict[str, Any]:
@@ -308,6 +425,7 @@ def validate(raw: dict[str, Any], origin: str) -> dict[str, Any]:
         # so that a later override of [policy] moves it too).
         _check_window(cfg["start"] or policy["start"], cfg["end"] or policy["end"], f"measures.{mid}", origin)
         out["measures"][mid] = cfg
+    _check_at_most(out, sch, specs, origin)
     start, end = out["period"]["start"], out["period"]["end"]
     if month_index(end) < month_index(start):
         raise ScenarioError(
@@ -320,17 +438,39 @@ def validate(raw: dict[str, Any], origin: str) -> dict[str, Any]:
         )
     if out["scenario"]["name"] is None:
         raise ScenarioError(f"{origin}: key 'scenario.name' is missing; give the scenario a short name")
+    check_name(out["scenario"]["name"], f"{origin}: key 'scenario.name'")
     return out
 
 
-def _read(path: Path) -> dict[str, Any]:
+def read_toml(path: Path, what: str = "scenario") -> dict[str, Any]:
+    """A TOML file's tables, or one ``ScenarioError`` line (missing, not a regular file, not
+    UTF-8, not TOML). Only regular files are opened, so a FIFO or a device cannot hang a load."""
+    shown = repr(str(path)) if "\0" in str(path) or len(str(path)) > 200 else str(path)
+    if len(shown) > 200:
+        shown = shown[:197] + "..."
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: no such scenario file") from None
+        if not path.exists():
+            raise ScenarioError(f"{shown}: no such {what} file")
+        if path.is_dir():
+            raise ScenarioError(f"{shown}: is a directory; allowed: a {what} .toml file")
+        if not path.is_file():
+            raise ScenarioError(f"{shown}: not a regular file; allowed: a {what} .toml file")
+        data = path.read_bytes()
+    except (OSError, ValueError) as err:  # a null byte or an over-long name, a permission
+        if isinstance(err, ScenarioError):
+            raise
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err) or type(err).__name__
+        raise ScenarioError(f"{shown}: cannot read the {what} file ({reason})") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ScenarioError(
+            f"{shown}: not UTF-8 text (byte {err.start}); allowed: a TOML file saved as UTF-8"
+        ) from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(f"{path}: not valid TOML ({err})") from None
+        raise ScenarioError(f"{shown}: not valid TOML ({str(err).splitlines()[0]})") from None
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -347,24 +487,58 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 def resolve_path(name_or_path: str | Path) -> Path:
     """A scenario given by path, or by name in scenarios/."""
     path = Path(name_or_path)
-    if path.suffix != ".toml" and not path.exists():
-        path = SCENARIO_DIR / f"{name_or_path}.toml"
+    try:
+        if path.suffix != ".toml" and not path.exists() and NAME.match(str(name_or_path)):
+            path = SCENARIO_DIR / f"{name_or_path}.toml"
+    except (OSError, ValueError):  # a null byte or an over-long name: read_toml says so
+        pass
     return path
 
 
+def _extends_path(path: Path, parent_name: str) -> Path:
+    """The file ``extends`` names: beside the extending file, or else in the shipped scenarios/.
+    Only a plain name (``NAME_RULE``, with or without ``.toml``) is allowed: no folders."""
+    stem = parent_name.removesuffix(".toml")
+    if not NAME.match(stem):
+        raise ScenarioError(
+            f"{path}: key 'scenario.extends' is {parent_name[:80]!r}; allowed: the name of a scenario beside "
+            f"this file or in {SCENARIO_DIR} ({NAME_RULE}; no folders)"
+        )
+    for folder in (path.parent, SCENARIO_DIR):
+        candidate = folder / f"{stem}.toml"
+        if candidate.exists() or candidate.is_symlink():
+            # A link may not lead out of the two folders either.
+            if candidate.resolve().parent not in (path.parent, SCENARIO_DIR.resolve()):
+                raise ScenarioError(
+                    f"{path}: key 'scenario.extends' names '{stem}', a link leading outside {folder}; "
+                    f"allowed: a scenario file beside this file or in {SCENARIO_DIR}"
+                )
+            return candidate
+    raise ScenarioError(
+        f"{path}: key 'scenario.extends' names '{parent_name}', but {path.parent / (stem + '.toml')} does not exist "
+        f"(nor in {SCENARIO_DIR})"
+    )
+
+
 def _load_raw(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], list[str]]:
-    path = path.resolve()
+    try:
+        path = path.resolve()
+    except (OSError, ValueError, RuntimeError):  # a null byte, a link loop: read_toml says so
+        pass
     if path in seen:
         cycle = " -> ".join(p.name for p in (*seen, path))
         raise ScenarioError(f"{path}: key 'scenario.extends' makes a cycle: {cycle}")
-    raw = _read(path)
+    if len(seen) >= EXTENDS_DEPTH:
+        raise ScenarioError(
+            f"{seen[0]}: key 'scenario.extends' leads through more than {EXTENDS_DEPTH} files; "
+            f"allowed: a chain of at most {EXTENDS_DEPTH}"
+        )
+    raw = read_toml(path)
     validate(raw, str(path))  # each file must be valid on its own, so errors name the right file
     parent_name = raw.get("scenario", {}).get("extends")
     if parent_name is None:
         return raw, [str(path)]
-    parent_path = path.parent / (parent_name if parent_name.endswith(".toml") else f"{parent_name}.toml")
-    if not parent_path.exists():
-        raise ScenarioError(f"{path}: key 'scenario.extends' names '{parent_name}', but {parent_path} does not exist")
+    parent_path = _extends_path(path, parent_name)
     parent, chain = _load_raw(parent_path, (*seen, path))
     child = copy.deepcopy(raw)
     child["scenario"].pop("extends")

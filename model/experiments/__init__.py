@@ -28,9 +28,11 @@ from model.experiments.sensitivity import analyse
 from model.experiments.spec import Experiment
 from model.experiments.tasks import outcomes
 from model.runs.results import FILE_MODE, RESULTS_DIR, atomic_write_csv, atomic_write_text, git_commit
+from model.scenario import check_name
 
 
 def run_dir_for(exp: Experiment, out: Path = RESULTS_DIR) -> Path:
+    check_name(exp.name, "key 'experiment.name'")  # the directory stays inside ``out``
     return Path(out) / f"experiment-{exp.name}-{digest(exp)}"
 
 

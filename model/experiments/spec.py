@@ -23,12 +23,24 @@ the key and what is allowed.
 
 from __future__ import annotations
 
-import tomllib
+import dataclasses
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from model.scenario import SCENARIO_DIR, ScenarioError, load, measure_specs, schema
+from model.scenario import (
+    NAME,
+    SCENARIO_DIR,
+    Key,
+    ScenarioError,
+    check_name,
+    check_value,
+    load,
+    measure_specs,
+    read_toml,
+    schema,
+)
 
 DESIGNS = ("full_factorial", "latin_hypercube", "sobol", "morris")
 OUTCOMES = (
@@ -84,16 +96,23 @@ class Experiment:
 
 def validate(exp: Experiment, where: str) -> Experiment:
     """Checks that do not depend on how the experiment was written (file or API)."""
+    check_name(exp.name, f"{where}: key 'experiment.name'")
     if exp.design not in DESIGNS:
         raise ScenarioError(f"{where}: key 'experiment.design' is {exp.design!r}; allowed: {', '.join(DESIGNS)}")
-    if exp.seeds < 1 or not 0 < exp.scale <= 1 or exp.samples < 1:
-        raise ScenarioError(f"{where}: seeds and samples must be at least 1 and scale in (0, 1]")
+    if exp.seeds < 1 or not 0 < exp.scale <= 1 or exp.samples < 1 or exp.levels < 2 or exp.seed < 0:
+        raise ScenarioError(
+            f"{where}: seeds and samples must be at least 1, levels at least 2, seed at least 0 and scale in (0, 1]"
+        )
     if exp.design == "sobol" and exp.samples & (exp.samples - 1):
         raise ScenarioError(f"{where}: key 'experiment.samples' is {exp.samples}; a Sobol design needs a power of 2")
     if any(o.startswith(("extra", "cost")) for o in exp.outcomes) and not exp.against:
         raise ScenarioError(f"{where}: outcomes about extra residents or cost need 'experiment.against'")
     if exp.against and exp.against == exp.scenario:
         raise ScenarioError(f"{where}: 'experiment.against' must differ from 'experiment.scenario'")
+    for table, name in ((exp.levers, "levers"), (exp.uncertain, "uncertain")):
+        for key, value in table.items():
+            spec = _check_path(key, f"{where}: key '{name}.{key}'")
+            _numbers(value, f"{where}: key '{name}.{key}'", exp.design != "full_factorial" or name == "uncertain", spec)
     both = set(exp.levers) & set(exp.uncertain)
     if both:
         raise ScenarioError(f"{where}: {', '.join(sorted(both))} is both a lever and uncertain; give it once")
@@ -103,9 +122,20 @@ def validate(exp: Experiment, where: str) -> Experiment:
     return exp
 
 
-def _check_path(path: str, where: str) -> None:
+# Sections a run takes from its scenario and that an experiment may vary; [run] and [period] come
+# from the experiment itself (seeds, scale, end) and [scenario] only names it.
+VARIABLE_SECTIONS = ("demography", "behaviour", "conditions", "policy", "measures")
+
+
+def _check_path(path: str, where: str) -> Key:
+    """The scenario key a lever or uncertain parameter names; only numbers a run uses may vary."""
     parts = path.split(".")
     sch = schema()
+    if parts[0] in sch and parts[0] not in VARIABLE_SECTIONS:
+        raise ScenarioError(
+            f"{where}: '{path}' cannot vary (the experiment sets [{parts[0]}] itself: seeds, scale, end); "
+            f"allowed: keys in {', '.join(VARIABLE_SECTIONS)}"
+        )
     if parts[0] == "measures":
         specs = measure_specs()
         if len(parts) != 3 or parts[1] not in specs or parts[2] not in specs[parts[1]]["keys"]:
@@ -115,36 +145,43 @@ def _check_path(path: str, where: str) -> None:
             raise ScenarioError(
                 f"{where}: '{path}' is not a measure parameter; allowed: measures.<id>.<key> with {allowed}"
             )
-        return
-    if len(parts) != 2 or parts[0] not in sch or parts[1] not in sch[parts[0]]:
+        spec = specs[parts[1]]["keys"][parts[2]]
+    elif len(parts) != 2 or parts[0] not in sch or parts[1] not in sch[parts[0]]:
         section = sch.get(parts[0], {})
-        allowed = ", ".join(f"{parts[0]}.{k}" for k in section) if section else ", ".join(list(sch) + ["measures"])
+        allowed = ", ".join(f"{parts[0]}.{k}" for k in section) if section else ", ".join(VARIABLE_SECTIONS)
         raise ScenarioError(f"{where}: '{path}' is not a scenario key; allowed: {allowed}")
+    else:
+        spec = sch[parts[0]][parts[1]]
+    if spec.type is not float:
+        raise ScenarioError(f"{where}: '{path}' is {spec.allowed()}; allowed: only single numbers may vary")
+    return spec
 
 
-def _numbers(value: Any, where: str, pair: bool) -> list[float]:
+def _numbers(value: Any, where: str, pair: bool, spec: Key) -> list[float]:
     if (
         not isinstance(value, list)
         or not value
         or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
     ):
         raise ScenarioError(f"{where} is {value!r}; allowed: a list of numbers")
-    if pair and (len(value) != 2 or value[0] >= value[1]):
+    if pair and (len(value) != 2 or not value[0] < value[1]):
         raise ScenarioError(f"{where} is {value!r}; allowed: a range [low, high] with low < high")
+    # Every value (or both ends of a range) must be in the key's domain; a sampled range of a
+    # whole-number key is drawn from, so only its ends' bounds are checked.
+    check = dataclasses.replace(spec, integer=False) if pair else spec
+    for v in value:
+        check_value(check, v, where)
     return [float(v) for v in value]
 
 
 def load_experiment(path: str | Path) -> Experiment:
     path = Path(path)
-    if not path.exists() and (SCENARIO_DIR / "experiments" / f"{path}.toml").exists():
-        path = SCENARIO_DIR / "experiments" / f"{path}.toml"
     try:
-        with path.open("rb") as fh:
-            raw = tomllib.load(fh)
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: no such experiment file") from None
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(f"{path}: not valid TOML ({err})") from None
+        if NAME.match(str(path)) and not path.exists() and (SCENARIO_DIR / "experiments" / f"{path}.toml").exists():
+            path = SCENARIO_DIR / "experiments" / f"{path}.toml"
+    except (OSError, ValueError):  # a null byte or an over-long name: read_toml says so
+        pass
+    raw = read_toml(path, "experiment")
     for section in raw:
         if section not in ("experiment", "levers", "uncertain"):
             raise ScenarioError(f"{path}: unknown section [{section}]; allowed sections: experiment, levers, uncertain")
@@ -153,11 +190,19 @@ def load_experiment(path: str | Path) -> Experiment:
         if key not in EXPERIMENT_KEYS:
             raise ScenarioError(f"{path}: unknown key 'experiment.{key}'; allowed: {', '.join(EXPERIMENT_KEYS)}")
         typ = EXPERIMENT_KEYS[key]
-        if not isinstance(value, typ) and not (typ is float and isinstance(value, int)):
-            raise ScenarioError(f"{path}: key 'experiment.{key}' is {value!r}; allowed: {typ.__name__}")
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if (
+            (typ in (int, float) and not number)
+            or (typ is int and not isinstance(value, int))
+            or (typ not in (int, float) and not isinstance(value, typ))
+            or (number and not math.isfinite(value))
+        ):
+            allowed = {int: "an integer", float: "a finite number", str: "a string", list: "a list"}[typ]
+            raise ScenarioError(f"{path}: key 'experiment.{key}' is {value!r}; allowed: {allowed}")
     for key in ("name", "scenario"):
         if key not in head:
             raise ScenarioError(f"{path}: key 'experiment.{key}' is missing")
+    check_name(head["name"], f"{path}: key 'experiment.name'")
     design = head.get("design", "full_factorial")
     if design not in DESIGNS:
         raise ScenarioError(f"{path}: key 'experiment.design' is {design!r}; allowed: {', '.join(DESIGNS)}")
@@ -169,8 +214,8 @@ def load_experiment(path: str | Path) -> Experiment:
     sampled = design != "full_factorial"
     for table, name in ((levers, "levers"), (uncertain, "uncertain")):
         for key, value in table.items():
-            _check_path(key, f"{path}: key '{name}.{key}'")
-            table[key] = _numbers(value, f"{path}: key '{name}.{key}'", pair=sampled or name == "uncertain")
+            spec = _check_path(key, f"{path}: key '{name}.{key}'")
+            table[key] = _numbers(value, f"{path}: key '{name}.{key}'", sampled or name == "uncertain", spec)
     if design == "full_factorial" and uncertain:
         raise ScenarioError(
             f"{path}: [uncertain] needs a sampling design (latin_hypercube, sobol or morris), not full_factorial"

@@ -76,7 +76,12 @@ def git_commit() -> str | None:
 
 
 def new_run_dir(out: Path, name: str) -> Path:
-    """Create a fresh directory ``<out>/<name>-<timestamp>[-k]``; never reuses an existing one."""
+    """Create a fresh directory ``<out>/<name>-<timestamp>[-k]``; never reuses an existing one.
+
+    ``name`` must be a safe name (``model.scenario.NAME_RULE``), so the directory is inside ``out``."""
+    from model.scenario import check_name
+
+    check_name(name, "results directory name")
     out.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     for k in range(1000):
