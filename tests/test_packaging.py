@@ -3,6 +3,7 @@ installed wheel alone (not from the checkout). The shipped scenarios stay in the
 ``scenarios/`` folder; an installed package runs the user's own scenario files."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +18,10 @@ def _run(*command: str) -> None:
 
 def test_a_built_wheel_has_everything_and_runs(tmp_path):
     wheels, target = tmp_path / "wheels", tmp_path / "site"
-    _run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(wheels), str(ROOT))
+    # Built from a copy, so that setuptools' build/ folder is not left in the checkout.
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", ".venv", "results", "build", "__pycache__"))
+    _run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(wheels), str(source))
     (wheel,) = wheels.glob("*.whl")
     _run(sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(wheel))
     # A scenario of its own (the shipped scenarios live in the checkout's scenarios/ folder).

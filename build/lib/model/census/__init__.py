@@ -1,1 +1,0 @@
-"""The synthetic census population of 2020: IPF, integerisation, households."""

@@ -1,1 +1,0 @@
-"""Random draws that keep common random numbers: keyed draws, named streams, thinning."""

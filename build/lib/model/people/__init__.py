@@ -1,1 +1,0 @@
-"""People: the columnar store, household look-ups, and people facing a decision."""

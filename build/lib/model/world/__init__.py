@@ -1,1 +1,0 @@
-"""The world outside the people: conditions (wages, rents, prices) and the outside candidates."""
