@@ -11,11 +11,11 @@ import numpy as np
 
 from model import measures, params
 from model.calendar import month_index, month_of_year, year_of
-from model.census.synthesis import synthesize
+from model.census.synthesis import single_year_shape, synthesize
 from model.context import Month
 from model.decisions.consideration import HazardTables
 from model.demography import events
-from model.demography.schedules import MonthlyRates
+from model.demography.schedules import RatesByYear
 from model.draws.streams import Streams
 from model.indicators import INDICATORS
 from model.ledger import Ledger
@@ -71,11 +71,13 @@ class BaotouModel(mesa.Model):
         self.beh = scenario["behaviour"]
         self.pop_params = params.load("population")
         demo = scenario["demography"]
-        self.rates = MonthlyRates.from_levels(demo["tfr"], demo["e0_male"], demo["e0_female"], demo["srb"])
-        self.people: People
-        self.people, self.weight = synthesize(scenario["run"]["scale"], demo, self.streams["synthesis"], seed)
         self.month = month_index(scenario.start)  # months since year 0 of the month being simulated
         self.last_month = month_index(scenario.end)
+        # Fertility follows the TFR of each year (the period trend); mortality is the same every year.
+        self.rates_by_year = RatesByYear(demo, single_year_shape())
+        self.rates = self.rates_by_year.base
+        self.people: People
+        self.people, self.weight = synthesize(scenario["run"]["scale"], demo, self.streams["synthesis"], seed)
         self.migration = scenario["run"]["migration"]
         self.conditions = Conditions(scenario)
         self.context = self._context()
@@ -113,7 +115,7 @@ class BaotouModel(mesa.Model):
             now=self.conditions.at(self.month),
             behaviour=self.beh,
             population=self.pop_params,
-            rates=self.rates,
+            rates=self.rates_by_year.at(year_of(self.month)),
             streams=self.streams,
         )
 

@@ -163,6 +163,7 @@ class MigrationReference(FromCensus):
         joining, newborns) settle and age at the end of the month, as in the project.
         """
         self.observe(self.month)
+        self.birth_rate = self.rates_by_year.at(self.month // 12).birth.astype(float).tolist()  # the year's TFR
         self.outside.grow()
         self.flows = self._flows_of(self.month // 12)
         self.intake_month = self.month % 12 + 1 == self.beh["intake_month"]
