@@ -22,7 +22,7 @@ from model.people.store import People
 from model.stages.families import PendingFamilies
 from model.stages.labour import job_terms
 from model.world.conditions import BAOTOU
-from model.world.outside import CandidateFeed, family
+from model.world.outside import CandidateFeed, by_kind, family
 
 
 def clocks(month: Month, keys: np.ndarray) -> dict[str, np.ndarray]:
@@ -198,7 +198,8 @@ def arrive(
     ledger.arrived(people, rows)
     later = everyone[~bring_now & (fam.couple | (fam.kids_ages >= 0).any(axis=1))]
     if new_households and later.size:
-        delay = 1 + exponential(ch.key[later], month.seed, "family_delay") * beh["family_join_months"]
+        wait = by_kind(beh, "family_join_months_by_kind", ch.kind[later])
+        delay = 1 + exponential(ch.key[later], month.seed, "family_delay") * wait
         pending.add(
             month.index,
             month.index + delay.astype(np.int64),
@@ -226,7 +227,8 @@ def _settle(
     sub = ch.subset(sel)
     gain = package.offers(sub, month, people)[0].job_finding
     extra = package.bring_family_gain(sub, month)
-    bring_now = month.draw(sub.key, "bring_family") < month.behaviour["bring_family_share"] + extra
+    share = by_kind(month.behaviour, "bring_family_share_by_kind", sub.kind)
+    bring_now = month.draw(sub.key, "bring_family") < share + extra
     heads = arrive(people, month, package, ledger, pending, sub, fam.subset(sel), gain, bring_now)
     package.on_arrival(heads, month, people)
     return heads
@@ -251,7 +253,7 @@ def _talent_candidates(rng: np.random.Generator, month: Month, n: int) -> tuple[
     lo, hi = beh["talent_age_range"]
     age = rng.integers(int(lo), int(hi) + 1, n)
     origin = (1 + rng.choice(shares.size, n, p=shares / shares.sum())).astype(np.int8)
-    return age, origin, family(rng, beh, month.population, age)
+    return age, origin, family(rng, beh, month.population, age, np.full(n, Kind.TALENT, dtype=np.int8))
 
 
 def talent_offers(people: People, month: Month, package: Package, ledger: Ledger, pending: PendingFamilies) -> None:
