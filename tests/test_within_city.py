@@ -76,7 +76,9 @@ def indicators(rate: float, name: str = "baseline", seed: int = 0) -> pd.DataFra
 def test_urbanisation_rises_with_the_move_rate():
     none, some, more = (indicators(rate) for rate in (0.0, 0.2, 0.6))
     assert none.loc["within_city_moves"].sum() == 0
-    assert none.loc["urbanization_rate", 2022] < some.loc["urbanization_rate", 2022] < more.loc["urbanization_rate", 2022]
+    assert (
+        none.loc["urbanization_rate", 2022] < some.loc["urbanization_rate", 2022] < more.loc["urbanization_rate", 2022]
+    )
     county = [f"population_{n}" for n, urban in zip(NAMES, divisions.urban_district_mask(), strict=True) if not urban]
     assert some.loc[county, 2022].sum() < none.loc[county, 2022].sum()
     # The divisions add up to the city.
