@@ -21,7 +21,7 @@ from model.indicators import INDICATORS
 from model.ledger import Ledger
 from model.people.store import People, Person
 from model.scenario import Scenario
-from model.stages import arrivals, departures, labour, settlement, students, vital_events
+from model.stages import arrivals, departures, labour, settlement, students, vital_events, within_city
 from model.stages.families import PendingFamilies
 from model.world.conditions import Conditions
 from model.world.outside import CandidateFeed, Draw, OutsideWorld
@@ -49,14 +49,16 @@ class BaotouModel(mesa.Model):
        family; talent offers are accepted or not [offer, distance_cut, bring_family_gain,
        social_insurance_coverage, on_arrival, extra_talent_offers, on_extra_talent]
     9. families left behind join [social_insurance_coverage]
-    10. settling: hukou take-up, home purchase [hukou_takeup_rate, purchase_incentive, on_purchase]
-    11. measures, one after another: benefits that ran out end [expire, every month], the
+    10. moves within the city: households of the county, banners and outlying districts move to
+        the urban districts (Rogers–Castro age schedule, ``within_city_move_rate``)
+    11. settling: hukou take-up, home purchase [hukou_takeup_rate, purchase_incentive, on_purchase]
+    12. measures, one after another: benefits that ran out end [expire, every month], the
         measure delivers places and payments [deliver], what runs is paid for [upkeep, every month]
-    12. ageing: age, months in Baotou, months of contributions, months of study
-    13. calendar: in December (and the last month) the year's indicators are recorded [report,
+    13. ageing: age, months in Baotou, months of contributions, months of study
+    14. calendar: in December (and the last month) the year's indicators are recorded [report,
         end_of_year] and the dead and departed are dropped once they are a sixteenth of the rows
 
-    Stages 4-10 run only when ``[run] migration`` is true. Each stage is a function of what it
+    Stages 4-11 run only when ``[run] migration`` is true. Each stage is a function of what it
     uses: the month's context (``model/context.py``), the people store, the package of measures
     and the ledger of flows. People are rows of a columnar store (``self.people``);
     ``self.person(id)`` shows one as an agent. Counts are reported in persons: each agent stands
@@ -154,6 +156,7 @@ class BaotouModel(mesa.Model):
                 ),
                 ("arrivals", arriving),
                 ("families", lambda: arrivals.families_join(people, m, package, ledger, self.pending)),
+                ("within_city", lambda: within_city.moves_to_urban_districts(people, m, ledger)),
                 ("settling", settling),
             ]
         stages += [

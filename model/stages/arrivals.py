@@ -15,7 +15,7 @@ from model.decisions.decide import decide
 from model.draws.keyed import derive_keys, exponential, salt
 from model.ledger import Ledger
 from model.measures.package import Package
-from model.people import households
+from model.people import divisions, households
 from model.people.choosers import MAX_KIDS, Choosers, Family, outside
 from model.people.employment import employment_rate
 from model.people.store import People
@@ -66,6 +66,24 @@ def work_values(
     }
 
 
+def newcomer_places(month: Month, keys: np.ndarray, main: np.ndarray) -> dict[str, np.ndarray]:
+    """Division and urban residence of newcomers' households, from the heads' own keys.
+
+    Those settling in the main urban area (``main``) take one of its four districts, the others
+    one of the outlying districts, the county and the banners, each in proportion to its 2020
+    population (data/districts.toml); the first live in towns, the others with the chance
+    ``town_share_of_county_newcomers``.
+    """
+    urban_district = divisions.urban_district_mask()
+    w = divisions.weights("newcomer_division_weights")
+    u = month.draw(keys, "division")
+    division = np.where(main, divisions.pick(u, urban_district, w), divisions.pick(u, ~urban_district, w)).astype(
+        np.int8
+    )
+    town = month.draw(keys, "town") < month.behaviour["town_share_of_county_newcomers"]
+    return {"division": division, "urban": main | town}
+
+
 def arrive(
     people: People,
     month: Month,
@@ -90,6 +108,7 @@ def arrive(
     new_households = household_ids is None
     hh = people.new_household_ids(n) if household_ids is None else household_ids
     main = month.draw(ch.key, "area") < beh["main_urban_share_of_newcomers"]
+    place = newcomer_places(month, ch.key, main)
     dormitory = (ch.kind == Kind.MIGRANT_WORKER) & (
         month.draw(ch.key, "dormitory") < beh["dormitory_share_of_migrant_workers"]
     )
@@ -171,9 +190,11 @@ def arrive(
             # children may register with a head who holds Baotou hukou.
             head = households.head_of(people, hh[sel])
             t, area, hukou = people.tenure[head], people.area[head], people.hukou[head]
+            division, urban = people.division[head], people.urban[head]
         else:
             t, area = tenure[sel], np.where(main[sel], Area.MAIN_URBAN, Area.OUTER)
             hukou = np.zeros(sel.size, dtype=bool)
+            division, urban = place["division"][sel], place["urban"][sel]
         added = people.add(
             sel.size,
             key=keys,
@@ -185,9 +206,10 @@ def arrive(
             education=g["education"],
             tenure=t,
             area=area,
+            division=division,
             origin=ch.origin[sel],
             hukou=hukou,
-            urban=True,
+            urban=urban,
             **values,
             **clocks(month, keys),
         )
