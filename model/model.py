@@ -34,7 +34,7 @@ class BaotouModel(mesa.Model):
     brackets; each is asked only while its measure is in force, offers also of lasting measures
     after their window, unless marked *every month*):
 
-    1. conditions: this month's wages, rents and house prices (the month's context)
+    1. conditions: this month's wages, job-finding chances, rents and house prices (the month's context)
     2. deaths (each person's death month, found once); households that lost their head get one
     3. births, babies joining their mother's household (drawn by thinning)
        [fertility_multiplier, on_births]

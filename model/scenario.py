@@ -160,22 +160,51 @@ def schema() -> dict[str, dict[str, Key]]:
     growth = behaviour.pop("wage_growth")
     house = behaviour.pop("house_price_growth")
     conditions = {
-        f"wage_growth_{d}": Key(float, f"nominal wage growth in {d} after 2020", growth.default, -0.5, 1.0, growth.unit)
+        f"wage_growth_{d}": Key(
+            float,
+            f"nominal wage growth in {d} after 2020, except in the years labour_demand.csv gives",
+            growth.default,
+            -0.5,
+            1.0,
+            growth.unit,
+        )
         for d in DESTINATIONS
         if d != "home"
     }
     conditions["wage_growth_home"] = Key(
-        float, "nominal wage growth in the origins", growth.default, -0.5, 1.0, "per year"
+        float,
+        "nominal wage growth in the origins, except in the years labour_demand.csv gives",
+        growth.default,
+        -0.5,
+        1.0,
+        "per year",
     )
     conditions["house_price_growth"] = Key(float, house.meaning, house.default, -0.5, 1.0, house.unit)
-    conditions["baotou_job_finding_trend"] = Key(
-        float,
-        "yearly change after 2022 in newcomers' chance of finding a job in Baotou (job growth)",
-        0.0,
-        -0.2,
-        0.2,
-        "probability points per year",
+    # Labour demand after labour_demand.csv ends (model/world/conditions.py): jobs grow by
+    # destination, by default as fast as the labour force, so unemployment stays where it was.
+    labour_force = params.load("regions")["labour_force_growth"]
+    for d, growth_default in zip(DESTINATIONS, labour_force["value"], strict=True):
+        conditions[f"job_growth_{d}"] = Key(
+            float,
+            f"growth of the number of jobs in {d} after the observed labour demand (2023-12); "
+            "against the labour force's growth it sets unemployment, job finding and wages",
+            float(growth_default),
+            labour_force["min"],
+            labour_force["max"],
+            "per year",
+        )
+    conditions["job_growth_change_from"] = Key(
+        str, "first month of the changed job growth (job_growth_after_change_<destination>)", None, kind="year_month"
     )
+    for d in DESTINATIONS:
+        conditions[f"job_growth_after_change_{d}"] = Key(
+            float,
+            f"growth of the number of jobs in {d} from job_growth_change_from on (unset: unchanged)",
+            None,
+            labour_force["min"],
+            labour_force["max"],
+            "per year",
+        )
     out = {
         "scenario": {
             "name": Key(str, "short name used in results", kind="name"),
@@ -396,8 +425,20 @@ def _check_at_most(
             )
 
 
-def validate(raw: dict[str, Any], origin: str) -> dict[str, Any]:
-    """Check every key of a scenario; fill defaults. ``origin`` names the file."""
+def _check_job_growth_change(conditions: dict[str, Any], origin: str) -> None:
+    """A changed job growth needs the month it starts."""
+    changed = [k for k, v in conditions.items() if k.startswith("job_growth_after_change_") and v is not None]
+    if changed and conditions["job_growth_change_from"] is None:
+        raise ScenarioError(
+            f"{origin}: key 'conditions.{changed[0]}' is set but 'conditions.job_growth_change_from' is not; "
+            "allowed: give the month the change starts ('YYYY-MM')"
+        )
+
+
+def validate(raw: dict[str, Any], origin: str, whole: bool = True) -> dict[str, Any]:
+    """Check every key of a scenario; fill defaults. ``origin`` names the file; ``whole``: the
+    scenario is complete (not one file of an ``extends`` chain), so keys that need each other
+    are checked together."""
     sch = schema()
     allowed_sections = [*sch, "measures"]
     for section in raw:
@@ -427,6 +468,8 @@ def validate(raw: dict[str, Any], origin: str) -> dict[str, Any]:
         _check_window(cfg["start"] or policy["start"], cfg["end"] or policy["end"], f"measures.{mid}", origin)
         out["measures"][mid] = cfg
     _check_at_most(out, sch, specs, origin)
+    if whole:
+        _check_job_growth_change(out["conditions"], origin)
     start, end = out["period"]["start"], out["period"]["end"]
     if month_index(end) < month_index(start):
         raise ScenarioError(
@@ -535,7 +578,7 @@ def _load_raw(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], list[
             f"allowed: a chain of at most {EXTENDS_DEPTH}"
         )
     raw = read_toml(path)
-    validate(raw, str(path))  # each file must be valid on its own, so errors name the right file
+    validate(raw, str(path), whole=False)  # each file must be valid on its own, so errors name the right file
     parent_name = raw.get("scenario", {}).get("extends")
     if parent_name is None:
         return raw, [str(path)]

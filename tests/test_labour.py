@@ -13,9 +13,8 @@ def test_unemployment_settles_near_its_steady_state():
     model = BaotouModel(scenario, seed=4)
     model.run()
     table = model.datacollector.get_model_vars_dataframe().set_index("year")
-    beh = scenario["behaviour"]
-    steady = 100 * beh["job_loss_rate"] / (beh["job_loss_rate"] + beh["reemployment_rate"])
-    assert table.loc[2024, "unemployment_rate"] == pytest.approx(steady, abs=1.0)
+    steady = 100 * labour.steady_unemployment(model.context)  # the hazards of 2024-12
+    assert table.loc[2024, "unemployment_rate"] == pytest.approx(steady, abs=0.6)
 
 
 def test_job_change_months_have_the_monthly_hazard_of_the_rates():
@@ -23,7 +22,8 @@ def test_job_change_months_have_the_monthly_hazard_of_the_rates():
     with chance 1 - exp(-rate / 12) would be: P(still in the spell after k months) = exp(-rate k / 12)."""
     model = BaotouModel(load("baseline").with_overrides({"run": {"scale": 0.001}}), seed=0)
     keys = np.arange(200_000, dtype=np.uint64)
-    for employed, rate in ((True, model.beh["job_loss_rate"]), (False, model.beh["reemployment_rate"])):
+    rates = labour.job_loss_rate(model.context), labour.reemployment_rate(model.context)
+    for employed, rate in zip((True, False), rates, strict=True):
         months = labour.next_job_change(model.context, keys, np.full(keys.size, employed), 300) - 300
         assert months.min() >= 0
         for k in (1, 3, 6, 12, 24):
@@ -49,7 +49,7 @@ def test_people_join_and_leave_the_labour_force_with_age():
 
 def test_the_census_starts_with_the_steady_state_unemployment():
     model = BaotouModel(load("baseline").with_overrides({"run": {"scale": 0.01}}), seed=2)
-    p, beh = model.people, model.beh
-    steady = beh["job_loss_rate"] / (beh["job_loss_rate"] + beh["reemployment_rate"])
+    p = model.people
+    steady = labour.steady_unemployment(model.context)
     share = p.unemployed.sum() / (p.employed.sum() + p.unemployed.sum())
     assert share == pytest.approx(steady, abs=0.01)

@@ -45,13 +45,13 @@ class DestinationChoice:
         self.log_population = [math.log(max(x, 1.0) / PER_MILLION) for x in tables["population"]]
         self.log_origin_population = [math.log(x / PER_MILLION) for x in tables["origin_population"]]
         self.network_stock = tables["network"]
-        self.job_finding = tables["job_finding"]
         self.stay_rent_share = list(beh["stay_rent_share_by_tenure"])
 
     def observe(self, now: MonthConditions) -> None:
-        """This month's wages, rents and newcomers' chance of a job in Baotou."""
+        """This month's wages, rents and newcomers' chances of a job."""
         self.wage, self.home_wage, self.rent = now.wage.tolist(), now.home_wage.tolist(), now.rent.tolist()
-        self.newcomer_job_finding = min(max(self.job_finding[BAOTOU] + now.job_finding_shift, 0.0), 1.0)
+        self.job_finding = now.job_finding.tolist()
+        self.newcomer_job_finding = self.job_finding[BAOTOU]
 
     def probabilities(
         self, c: Chooser, network: list[int], only_baotou: bool = False, constant: float = 0.0

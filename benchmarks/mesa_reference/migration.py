@@ -188,7 +188,9 @@ class MigrationReference(FromCensus):
 
     def observe(self, month: int) -> None:
         """This month's conditions (wages, rents, newcomers' chance of a job)."""
-        self.choice.observe(self.conditions.at(month))
+        now = self.conditions.at(month)
+        self.choice.observe(now)
+        self.p_reemployment = -math.expm1(-self.beh["reemployment_rate"] * now.reemployment_factor / 12)
 
     # ------------------------------------------------------------- life events
     def gone(self, p: Resident) -> None:

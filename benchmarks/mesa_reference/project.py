@@ -101,7 +101,6 @@ def choice_tables() -> dict[str, list]:
         "population": choice.POPULATION.tolist(),
         "origin_population": choice.ORIGIN_POPULATION.astype(float).tolist(),
         "network": choice.NETWORK.tolist(),
-        "job_finding": choice.JOB_FINDING.tolist(),
     }
 
 

@@ -8,7 +8,8 @@ Utility of destination j for chooser i (evidence file section 0):
            [move alternatives only:] - beta_distance * ln((1 + km_ij) / (1 + reference km)) + move constant
 
 with expected net income = job-finding probability x wage x education premium - rent + the
-yuan value of measures (Harris-Todaro). The stay alternative (Baotou for residents, home for
+yuan value of measures (Harris-Todaro); the month's job-finding probabilities and wages carry
+each destination's labour demand (``model/world/conditions.py``). The stay alternative (Baotou for residents, home for
 people elsewhere) is its own nest; the move destinations share a nest with dissimilarity lambda.
 Measures act only on Baotou: as yuan, utility, job-finding probability or school access.
 """
@@ -33,7 +34,6 @@ EDUCATION_PREMIUM = np.asarray(params.value("population", "wage_by_education"))
 DISTANCE_KM = np.asarray(params.value("regions", "distance_km"), dtype=float)  # rows: origins 1..3, then Baotou
 POPULATION = np.asarray(params.value("regions", "destination_population_2020"), dtype=float)
 NETWORK = np.asarray(params.value("regions", "network_stock"), dtype=float)  # rows: origins 1..3
-JOB_FINDING = np.asarray(params.value("regions", "job_finding"), dtype=float)
 ORIGIN_POPULATION = np.asarray(params.value("regions", "origin_population_2020"), dtype=float)
 
 
@@ -76,7 +76,7 @@ def baotou_utility(
     """
     premium = EDUCATION_PREMIUM[ch.education]
     wage = cond.wage[BAOTOU]
-    newcomer_p = np.clip(JOB_FINDING[BAOTOU] + cond.job_finding_shift + offer.job_finding, 0, 1)
+    newcomer_p = np.clip(cond.job_finding[BAOTOU] + offer.job_finding, 0, 1)
     p_emp = np.where(ch.in_baotou & ch.employed, 1.0, newcomer_p)
     # Staying residents keep their housing: owners pay no rent, public and talent tenants less.
     rent = cond.rent[BAOTOU] * np.where(ch.in_baotou, np.asarray(beh["stay_rent_share_by_tenure"])[ch.tenure], 1.0)
@@ -117,7 +117,7 @@ def profile_utilities(ch: Choosers, cond: MonthConditions, beh: Mapping[str, Any
     from_baotou = ch.origin == Origin.BAOTOU
     wage = np.broadcast_to(cond.wage, (n, N_DEST)).copy()
     wage[:, HOME] = np.where(from_baotou, cond.wage[BAOTOU], cond.home_wage[origin_idx])
-    income = JOB_FINDING * wage * premium[:, None] - cond.rent
+    income = cond.job_finding * wage * premium[:, None] - cond.rent
     income = np.maximum(income, beh["income_floor_share"] * wage * premium[:, None])
     b_y = beh["beta_income"]
     v = b_y * np.log(income)

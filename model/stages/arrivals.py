@@ -10,7 +10,6 @@ import numpy as np
 
 from model.categories import Area, Education, Kind, Role, Sex, Tenure
 from model.context import Month
-from model.decisions import choice
 from model.decisions.decide import decide
 from model.draws.keyed import derive_keys, exponential, salt
 from model.ledger import Ledger
@@ -49,7 +48,7 @@ def work_values(
     terms of ``labour.job_terms`` (S1 raising insurance coverage while in force).
     """
     pop = month.population
-    newcomer = np.clip(choice.JOB_FINDING[BAOTOU] + month.now.job_finding_shift + job_gain, 0, 1)
+    newcomer = np.clip(month.now.job_finding[BAOTOU] + job_gain, 0, 1)
     p_job = np.where(working, newcomer, employment_rate(pop, age, sex))
     of_age = age >= pop["employment_rate_male"]["bands"][0]
     employed = (month.draw(keys, "job") < p_job) & of_age

@@ -24,20 +24,37 @@ def next_job_change(month: Month, keys: np.ndarray, employed: np.ndarray, first_
     ``1 - exp(-rate / 12)`` from ``first_month`` on, the number of months survived is
     ``floor(E / (rate / 12))`` for ``E ~ Exp(1)``, the same distribution. Drawn from the person's
     key and the month the spell starts, so it is the same in every scenario run with the seed.
+    The hazard of finding a job is that of the month the spell starts: ``reemployment_rate``
+    scaled with labour demand (``MonthConditions.reemployment_factor``).
     """
-    beh = month.behaviour
-    monthly = np.where(employed, beh["job_loss_rate"], beh["reemployment_rate"]) / 12
+    monthly = np.where(employed, job_loss_rate(month), reemployment_rate(month)) / 12
     exposure = -np.log(uniform(keys, month.seed, "job_change", first_month))
     return (first_month + np.minimum(np.floor(exposure / monthly), NEVER - first_month)).astype(np.int32)
+
+
+def job_loss_rate(month: Month) -> float:
+    """Yearly hazard that an employed person in Baotou loses their job."""
+    return float(month.behaviour["job_loss_rate"])
+
+
+def reemployment_rate(month: Month) -> float:
+    """Yearly hazard that an unemployed person in Baotou finds a job this month: the behaviour's
+    rate (2020-2022) times the odds of employment against then, so that the steady state
+    job loss / (job loss + re-employment) moves with Baotou's unemployment rate."""
+    return float(month.behaviour["reemployment_rate"] * month.now.reemployment_factor)
+
+
+def steady_unemployment(month: Month) -> float:
+    """The share of the labour force out of work that this month's two hazards keep."""
+    return job_loss_rate(month) / (job_loss_rate(month) + reemployment_rate(month))
 
 
 def census_unemployment(people: People, month: Month) -> None:
     """At the census, a share of the people in work are between jobs: the steady state of the
     job-loss and re-employment hazards. Everyone in the labour force gets the month of their
     next job loss or job find."""
-    beh = month.behaviour
     working = np.flatnonzero(people.employed)
-    share = beh["job_loss_rate"] / (beh["job_loss_rate"] + beh["reemployment_rate"])
+    share = steady_unemployment(month)
     _stop_work(people, working[month.draw(people.key[working], "census_unemployed") < share], searching=True)
     in_force = np.flatnonzero(people.employed | people.unemployed)
     people.job_change_month[in_force] = next_job_change(
