@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from model import params
+from model.calendar import month_index
 from model.categories import Kind, Tenure
-from model.measures import ANYWAY, LEVERS, MEASURE_CLASSES, groups
+from model.measures import ANYWAY, LEVERS, MEASURE_CLASSES, environment, groups
 from model.measures.base import Cost
 from model.model import BaotouModel
 from model.scenario import load, measure_specs
@@ -159,3 +160,23 @@ def test_national_rules_s1_s3_restate_are_in_force_before_the_baseline_starts():
             assert entry in params.load(section), key
     model = BaotouModel(load("baseline").with_overrides(CASE), seed=SEED)
     assert model.package.social_insurance_coverage(model._context()) == 0.0
+
+
+def test_a_bad_transport_line_is_refused_in_one_line_naming_the_key():
+    """transport.toml: an opening that is not a month, a cut out of range or of the wrong length,
+    a negative city share or a missing assumption is refused, naming the line and the key."""
+    good = dict(params.load(environment.LINES_FILE)["airport_sub_hub"])
+    assert environment._line("x", good).opening == month_index(good["value"])
+    for key, bad in (
+        ("value", "2024-13"),
+        ("distance_cut", [0.1, 0.6, 0.0]),
+        ("distance_cut", [0.1, 0.1]),
+        ("city_share", -1),
+        ("build_months", 0),
+        ("built_anyway", "yes"),
+        ("city_share_assumption", ""),
+    ):
+        with pytest.raises(params.ParameterFileError) as err:
+            environment._line("x", {**good, key: bad})
+        message = str(err.value)
+        assert "transport.toml: [x]" in message and key in message and "\n" not in message, message
