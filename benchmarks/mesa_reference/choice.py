@@ -48,9 +48,11 @@ class DestinationChoice:
         self.job_finding = tables["job_finding"]
         self.stay_rent_share = list(beh["stay_rent_share_by_tenure"])
 
-    def observe(self, now: MonthConditions) -> None:
-        """This month's wages, rents and newcomers' chance of a job in Baotou."""
+    def observe(self, now: MonthConditions, distance_cut: list[float] | None = None) -> None:
+        """This month's wages, rents and newcomers' chance of a job in Baotou, and the share by
+        which the distance to Baotou shrinks for each origin group (lines built anyway)."""
         self.wage, self.home_wage, self.rent = now.wage.tolist(), now.home_wage.tolist(), now.rent.tolist()
+        self.distance_cut = distance_cut or [0.0] * len(self.distance)
         self.newcomer_job_finding = min(max(self.job_finding[BAOTOU] + now.job_finding_shift, 0.0), 1.0)
 
     def probabilities(
@@ -105,7 +107,7 @@ class DestinationChoice:
             if c.in_baotou:  # home for a non-hukou resident is as far as Baotou is from their origin
                 km = self.distance[g][BAOTOU] if j == HOME else self.distance[BAOTOU_ROW][j]
             else:
-                km = self.distance[g][j]
+                km = self.distance[g][j] * (1 - self.distance_cut[c.origin] if j == BAOTOU else 1)
             relative_km = math.log1p(km) - math.log1p(beh["reference_distance_km"])
             v[j] += -beh["distance_income_ratio"] * b_y * relative_km + beh["move_constant"]
             movable.append(j)
