@@ -64,3 +64,21 @@ class Origin(IntEnum):
     REST_OF_INNER_MONGOLIA = 1
     NEIGHBOURING_PROVINCES = 2
     REST_OF_CHINA = 3
+
+
+class Division(IntEnum):
+    """Baotou's county-level divisions (旗县区); the order of ``model/data/districts.toml``.
+
+    The first four are the urban districts (主城区, the main urban area of measure H2); the
+    rest are the outlying districts, the county and the banners.
+    """
+
+    KUNDULUN = 0  # 昆都仑区
+    QINGSHAN = 1  # 青山区
+    DONGHE = 2  # 东河区
+    JIUYUAN = 3  # 九原区
+    SHIGUAI = 4  # 石拐区
+    BAYAN_OBO = 5  # 白云鄂博矿区
+    TUMED_RIGHT = 6  # 土默特右旗
+    GUYANG = 7  # 固阳县
+    DARHAN_MUMINGGAN = 8  # 达尔罕茂明安联合旗

@@ -13,11 +13,11 @@ from typing import Protocol
 
 import numpy as np
 
-from model.categories import Sex, Tenure
+from model.categories import Division, Sex, Tenure
 from model.ledger import KINDS, Ledger
 from model.measures import MEASURE_CLASSES
 from model.measures.package import Package
-from model.people import households
+from model.people import divisions, households
 from model.people.store import People
 from model.scenario import measure_specs
 from model.world.outside import OutsideWorld
@@ -89,6 +89,14 @@ def _unemployment(model: ModelState) -> float:
     return 100.0 * unemployed / max(int(unemployed + np.count_nonzero(p.alive & p.employed)), 1)
 
 
+def _division_population(code: int) -> Callable[[ModelState], float]:
+    def compute(model: ModelState) -> float:
+        p = model.people
+        return np.count_nonzero(p.alive & (p.division == code)) * model.weight
+
+    return compute
+
+
 def _imar(model: ModelState) -> float:
     return model.world.pool_at(model.month)[0] - model.ledger.exchange[0] + model.people.n_alive * model.weight
 
@@ -118,6 +126,19 @@ INDICATORS: dict[str, Indicator] = {
         )
         for k in KINDS
     },
+    **{
+        f"population_{d.name.lower()}": Indicator(
+            "persons",
+            f"resident population of {zh} at the end of the year (county-level division)",
+            _division_population(d),
+        )
+        for d, zh in zip(Division, divisions.table()["divisions"]["names"], strict=True)
+    },
+    "within_city_moves": Indicator(
+        "persons",
+        "people who moved from the county, banners and outlying districts to the urban districts in the year",
+        _flow("within_city_moves"),
+    ),
     "share_0_14": Indicator("percent", "share of the population aged 0-14", _age_share(0, 15)),
     "share_15_64": Indicator("percent", "share aged 15-64", _age_share(15, 65)),
     "share_65plus": Indicator("percent", "share aged 65 and over", _age_share(65, 10_000)),
@@ -126,7 +147,9 @@ INDICATORS: dict[str, Indicator] = {
         "percent", "share without Baotou hukou", lambda m: _share(m, lambda x: ~x.people.hukou)
     ),
     "urbanization_rate": Indicator(
-        "percent", "share living in urban places", lambda m: _share(m, lambda x: x.people.urban)
+        "percent",
+        "share living in towns (the census's urban population: the urban districts' towns and the county towns)",
+        lambda m: _share(m, lambda x: x.people.urban),
     ),
     "unemployment_rate": Indicator(
         "percent", "unemployed / (employed + unemployed) among people in Baotou", _unemployment

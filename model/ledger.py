@@ -31,6 +31,7 @@ FLOWS = (
     "hukou_settlements",
     "home_purchases",
     "families_joined",
+    "within_city_moves",
     *(f"in_migration_{k}" for k in KINDS),
     *(f"out_migration_{k}" for k in KINDS),
 )

@@ -11,17 +11,17 @@ import numpy as np
 
 from model import measures, params
 from model.calendar import month_index, month_of_year, year_of
-from model.census.synthesis import synthesize
+from model.census.synthesis import single_year_shape, synthesize
 from model.context import Month
 from model.decisions.consideration import HazardTables
 from model.demography import events
-from model.demography.schedules import MonthlyRates
+from model.demography.schedules import RatesByYear
 from model.draws.streams import Streams
 from model.indicators import INDICATORS
 from model.ledger import Ledger
 from model.people.store import People, Person
 from model.scenario import Scenario
-from model.stages import arrivals, departures, labour, settlement, students, vital_events
+from model.stages import arrivals, departures, labour, settlement, students, vital_events, within_city
 from model.stages.families import PendingFamilies
 from model.world.conditions import Conditions
 from model.world.outside import CandidateFeed, Draw, OutsideWorld
@@ -49,14 +49,16 @@ class BaotouModel(mesa.Model):
        family; talent offers are accepted or not [offer, distance_cut, bring_family_gain,
        social_insurance_coverage, on_arrival, extra_talent_offers, on_extra_talent]
     9. families left behind join [social_insurance_coverage]
-    10. settling: hukou take-up, home purchase [hukou_takeup_rate, purchase_incentive, on_purchase]
-    11. measures, one after another: benefits that ran out end [expire, every month], the
+    10. moves within the city: households of the county, banners and outlying districts move to
+        the urban districts (Rogers–Castro age schedule, ``within_city_move_rate``)
+    11. settling: hukou take-up, home purchase [hukou_takeup_rate, purchase_incentive, on_purchase]
+    12. measures, one after another: benefits that ran out end [expire, every month], the
         measure delivers places and payments [deliver], what runs is paid for [upkeep, every month]
-    12. ageing: age, months in Baotou, months of contributions, months of study
-    13. calendar: in December (and the last month) the year's indicators are recorded [report,
+    13. ageing: age, months in Baotou, months of contributions, months of study
+    14. calendar: in December (and the last month) the year's indicators are recorded [report,
         end_of_year] and the dead and departed are dropped once they are a sixteenth of the rows
 
-    Stages 4-10 run only when ``[run] migration`` is true. Each stage is a function of what it
+    Stages 4-11 run only when ``[run] migration`` is true. Each stage is a function of what it
     uses: the month's context (``model/context.py``), the people store, the package of measures
     and the ledger of flows. People are rows of a columnar store (``self.people``);
     ``self.person(id)`` shows one as an agent. Counts are reported in persons: each agent stands
@@ -71,11 +73,13 @@ class BaotouModel(mesa.Model):
         self.beh = scenario["behaviour"]
         self.pop_params = params.load("population")
         demo = scenario["demography"]
-        self.rates = MonthlyRates.from_levels(demo["tfr"], demo["e0_male"], demo["e0_female"], demo["srb"])
-        self.people: People
-        self.people, self.weight = synthesize(scenario["run"]["scale"], demo, self.streams["synthesis"], seed)
         self.month = month_index(scenario.start)  # months since year 0 of the month being simulated
         self.last_month = month_index(scenario.end)
+        # Fertility follows the TFR of each year (the period trend); mortality is the same every year.
+        self.rates_by_year = RatesByYear(demo, single_year_shape())
+        self.rates = self.rates_by_year.base
+        self.people: People
+        self.people, self.weight = synthesize(scenario["run"]["scale"], demo, self.streams["synthesis"], seed)
         self.migration = scenario["run"]["migration"]
         self.conditions = Conditions(scenario)
         self.context = self._context()
@@ -113,7 +117,7 @@ class BaotouModel(mesa.Model):
             now=self.conditions.at(self.month),
             behaviour=self.beh,
             population=self.pop_params,
-            rates=self.rates,
+            rates=self.rates_by_year.at(year_of(self.month)),
             streams=self.streams,
         )
 
@@ -152,6 +156,7 @@ class BaotouModel(mesa.Model):
                 ),
                 ("arrivals", arriving),
                 ("families", lambda: arrivals.families_join(people, m, package, ledger, self.pending)),
+                ("within_city", lambda: within_city.moves_to_urban_districts(people, m, ledger)),
                 ("settling", settling),
             ]
         stages += [

@@ -205,6 +205,7 @@ def schema() -> dict[str, dict[str, Key]]:
                 ("e0_male", 30.0, 100.0),
                 ("e0_female", 30.0, 100.0),
                 ("srb", 80.0, 130.0),
+                ("tfr_yearly_change", demo["tfr_yearly_change"]["min"], demo["tfr_yearly_change"]["max"]),
             )
         },
         "behaviour": behaviour,

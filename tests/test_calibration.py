@@ -64,8 +64,8 @@ def test_recovery_of_known_parameters_from_simulated_data():
     at a small scale, and recover each identified parameter within its 90 % interval."""
     targets = load_targets()
     free = free_parameters()
-    truth = np.array([0.9, -1.0, 1.4])
-    assert [p.name for p in free] == ["tfr", "e0_shift", "candidate_flow_scale"]
+    truth = np.array([0.9, -1.0, 1.4, 0.2])
+    assert [p.name for p in free] == ["tfr", "e0_shift", "candidate_flow_scale", "within_city_move_rate"]
     data = simulate(truth, free, targets, Setting(scale=0.01, seeds=(100, 101, 102, 103))).mean(axis=0)
     result = calibrate(targets, Setting(scale=0.01, seeds=(0, 1, 2)), free, observed=data, max_evaluations=60)
     identified = dict(zip(result.names, result.identified, strict=True))

@@ -33,7 +33,7 @@ def paired_runs():
     for seed in range(SEEDS):
         model = BaotouModel(scenario, seed=seed)
         start = counts_by_month_of_age(model.people.age_months, model.people.sex, model.rates, model.weight)
-        projection = project(start, model.rates, model.month, scenario.months)
+        projection = project(start, model.rates_by_year, model.month, scenario.months)
         model.run()
         table = model.datacollector.get_model_vars_dataframe()
         end = model.age_sex_counts().sum(axis=0)
@@ -72,7 +72,7 @@ def test_projection_accounting_identity():
     scenario = load("baseline")
     model = BaotouModel(scenario.with_overrides({"run": {"scale": 0.001}}), seed=0)
     start = counts_by_month_of_age(model.people.age_months, model.people.sex, model.rates, model.weight)
-    p = project(start, model.rates, model.month, scenario.months)
+    p = project(start, model.rates_by_year, model.month, scenario.months)
     previous = start.sum()
     for pop, births, deaths in zip(p.population, p.births, p.deaths, strict=True):
         assert pop - previous == pytest.approx(births - deaths, rel=1e-9, abs=1e-6)
@@ -83,7 +83,7 @@ def test_default_rates_imply_2022_births_and_deaths_within_15_percent():
     """The expected (projected) 2022 births and deaths from the census population at scale 1."""
     model = BaotouModel(load("baseline").with_overrides({"run": {"scale": 1.0}, "period": {"end": "2020-11"}}), seed=0)
     start = counts_by_month_of_age(model.people.age_months, model.people.sex, model.rates)
-    p = project(start, model.rates, model.month, 26)  # 2020-11 .. 2022-12
+    p = project(start, model.rates_by_year, model.month, 26)  # 2020-11 .. 2022-12
     assert p.years == [2020, 2021, 2022]
     for name, projected in (("births", p.births[-1]), ("deaths", p.deaths[-1])):
         observed = _observed(name, 2022)

@@ -105,7 +105,7 @@ def test_a_fifo_is_refused_not_read(tmp_path, write_scenario):
         ("[behaviour]\noutside_consider_rate = [0.1, true, 0.1]\n", ["behaviour.outside_consider_rate", "list"]),
         ("[behaviour]\nnest_lambda = 0\n", ["behaviour.nest_lambda", "above 0 and at most 1"]),
         ("[behaviour]\nnest_lambda = 1.5\n", ["behaviour.nest_lambda", "above 0 and at most 1"]),
-        ("[behaviour]\nmale_share_of_candidates = 5\n", ["behaviour.male_share_of_candidates", "from 0 to 1"]),
+        ("[behaviour]\nmale_share_by_kind = [5, 0.5, 0.5]\n", ["behaviour.male_share_by_kind", "from 0 to 1"]),
         ("[behaviour]\ngraduation_month = 13\n", ["behaviour.graduation_month", "whole number from 1 to 12"]),
         ("[behaviour]\ngraduation_month = 6.5\n", ["behaviour.graduation_month", "whole number"]),
         ("[behaviour]\nintake_month = 0\n", ["behaviour.intake_month", "from 1 to 12"]),

@@ -198,14 +198,14 @@ class OutsideWorld:
             oldest = min(max(age - beh["parent_age_at_first_child"], 0), beh["child_age_max"])
             n_kids = min(poisson(rng, beh["children_per_family"]), MAX_KIDS)
             kids = [int(rng.random() * (oldest + 1)) for _ in range(n_kids)]
-        sex = MALE if rng.random() < beh["male_share_of_candidates"] else FEMALE
+        sex = MALE if rng.random() < beh["male_share_by_kind"][kind - MIGRANT_WORKER] else FEMALE
         return Candidate(origin, age, education, kind, sex, couple, kids)
 
     # ------------------------------------------------------------- coming
     def arrive(self, c: Candidate) -> None:
         """``migration.arrive``: the head founds a household; the family comes now or later."""
         m, beh, rng = self.model, self.beh, self.model.random
-        bring_now = rng.random() < beh["bring_family_share"]
+        bring_now = rng.random() < beh["bring_family_share_by_kind"][c.kind - MIGRANT_WORKER]
         area = MAIN_URBAN if rng.random() < beh["main_urban_share_of_newcomers"] else OUTER
         dormitory = c.kind == MIGRANT_WORKER and rng.random() < beh["dormitory_share_of_migrant_workers"]
         tenure = DORMITORY if dormitory else RENT
@@ -214,7 +214,7 @@ class OutsideWorld:
         if bring_now:
             self.bring_family(household, c, 0, tenure, area)
         elif c.couple or c.kids:
-            delay = int(1 + rng.expovariate(1.0) * beh["family_join_months"])
+            delay = int(1 + rng.expovariate(1.0) * beh["family_join_months_by_kind"][c.kind - MIGRANT_WORKER])
             self.pending.append(PendingFamily(m.month, m.month + delay, head, c))
 
     def newcomer(

@@ -18,7 +18,8 @@ class FromCensus(mesa.Model):
         columnar = census(scale, seed, self.migration)
         self.seed, self.month, self.weight = seed, columnar.month, columnar.weight
         self.agents_per_person = 1.0 / self.weight
-        self.rates = columnar.rates
+        self.rates_by_year = columnar.rates_by_year  # births follow the TFR of each year
+        self.rates = columnar.rates_by_year.at(self.month // 12)
         self.max_age = self.rates.max_age
         self.death_rate = self.rates.death.astype(float).tolist()  # float64, as the project's cumulative table
         self.set_up(columnar)

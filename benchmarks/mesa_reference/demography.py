@@ -75,9 +75,8 @@ class DemographyReference(FromCensus):
     migration = False
 
     def set_up(self, columnar: BaotouModel) -> None:
-        # The rate of candidate birth moments, as demography.births sets it (no measure is on).
-        beh, tfr = columnar.beh, 12 * float(self.rates.birth.sum())
-        self.fertility_bound = beh["fertility_multiplier_bound"] * max(1.0, beh["birth_moments_tfr"] / tfr)
+        self.beh = columnar.beh
+        self.year_rates()
         p = columnar.people
         for i in range(len(p)):
             Person(self, int(p.key[i]), int(p.age_months[i]), int(p.sex[i]), int(p.household_id[i]), p.death_clock[i])
@@ -85,7 +84,15 @@ class DemographyReference(FromCensus):
         self.births = 0
         self.newborns: list[tuple[int, int]] = []  # this month's (mother's key, household)
 
+    def year_rates(self) -> None:
+        """This month's rates (its year's TFR) and the rate of candidate birth moments, as
+        demography.births sets it (no measure is on)."""
+        self.rates = self.rates_by_year.at(self.month // 12)
+        beh, tfr = self.beh, 12 * float(self.rates.birth.sum())
+        self.fertility_bound = beh["fertility_multiplier_bound"] * max(1.0, beh["birth_moments_tfr"] / tfr)
+
     def step(self) -> None:
+        self.year_rates()
         self.newborns = []
         self.agents.shuffle_do("step")
         if self.newborns:  # babies are born in the month and are a month old at its end

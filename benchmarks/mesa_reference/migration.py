@@ -107,6 +107,8 @@ class MigrationReference(FromCensus):
         self.return_age, self.return_multiplier = math.floor(beh["return_age"]), beh["return_multiplier"]
         self.job_loss_multiplier = beh["job_loss_event_multiplier"]
         self.duration_inertia = beh["duration_inertia"]
+        self.newcomer_leaving_excess = beh["newcomer_leaving_excess"]
+        self.newcomer_excess_years = beh["newcomer_excess_years"]
         self.school_age_multiplier = beh["school_age_event_multiplier"]
         lo, hi = beh["adult_child_decider_ages"]
         self.adult_child_lo, self.adult_child_hi = math.ceil(lo), math.floor(hi)
@@ -171,6 +173,7 @@ class MigrationReference(FromCensus):
         joining, newborns) settle and age at the end of the month, as in the project.
         """
         self.observe(self.month)
+        self.birth_rate = self.rates_by_year.at(self.month // 12).birth.astype(float).tolist()  # the year's TFR
         self.outside.grow()
         self.flows = self._flows_of(self.month // 12)
         self.intake_month = self.month % 12 + 1 == self.beh["intake_month"]

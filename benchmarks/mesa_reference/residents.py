@@ -3,6 +3,7 @@ themselves, and their households (plain lists: the head decides for the househol
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import mesa
@@ -195,7 +196,9 @@ class Resident(mesa.Agent):
             rate *= m.return_multiplier
         if self.unemployed:
             rate *= m.job_loss_multiplier
-        rate *= (1.0 + self.months_in_baotou / 12) ** -m.duration_inertia
+        years = self.months_in_baotou / 12
+        rate *= (1.0 + years) ** -m.duration_inertia
+        rate *= 1.0 + m.newcomer_leaving_excess * math.exp(-years / m.newcomer_excess_years)
         six, seven = STARTING_SCHOOL_MONTHS
         if self.role == HEAD and any(six <= p.age_months < seven for p in self.household.members):
             rate *= m.school_age_multiplier  # a child turns six this year

@@ -4,7 +4,9 @@ Margins observed for Baotou (total, sex ratio, broad age shares, urbanisation, h
 exactly by iterative proportional fitting on a sex × age × hukou × urban table, seeded with
 Inner Mongolia's age shape, a life-table sex ratio by age and assumed odds (data/population.toml).
 The fitted table is integerised so that at scale 1 the total equals the census exactly. Other
-attributes and the households follow from documented assumptions.
+attributes and the households follow from documented assumptions; each household lives in one
+county-level division, so that the divisions' urban and rural residents are the census's
+(data/districts.toml).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from model.census.households import band_value, form_households
 from model.census.ipf import integerise, ipf
 from model.demography.schedules import fitted_hazard
 from model.draws.keyed import derive_keys, exponential, salt
+from model.people import divisions
 from model.people.employment import employment_rate
 from model.people.store import People
 
@@ -94,6 +97,27 @@ def education_for_age(age: np.ndarray, is_student: np.ndarray, rng: np.random.Ge
     return level.astype(np.int8)
 
 
+def divisions_of_households(size: np.ndarray, urban: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A county-level division for each household (``size`` persons, ``urban`` or not), so that
+    the divisions' urban and rural residents are those of the 2020 census (data/districts.toml).
+
+    Urban households are dealt out in a random order to the divisions in proportion to their
+    urban residents, rural ones to their rural residents: each division gets its share of the
+    persons to within one household.
+    """
+    pop, share = divisions.population_2020(), divisions.urban_share_2020()
+    out = np.empty(size.size, dtype=np.int8)
+    for is_urban, persons in ((True, pop * share), (False, pop * (1 - share))):
+        hh = rng.permutation(np.flatnonzero(urban == is_urban))
+        if hh.size == 0:
+            continue
+        cum = np.cumsum(size[hh])
+        middle = (cum - size[hh] / 2) / cum[-1]  # where each household's persons sit, 0..1
+        target = np.cumsum(persons) / persons.sum()
+        out[hh] = np.minimum(np.searchsorted(target, middle, side="right"), len(persons) - 1)
+    return out
+
+
 def synthesize(scale: float, demography: dict, rng: np.random.Generator, seed: int = 0) -> tuple[People, float]:
     """Build the census-day population at ``scale``; returns it and the persons per agent.
 
@@ -158,11 +182,9 @@ def synthesize(scale: float, demography: dict, rng: np.random.Generator, seed: i
     )
     tenure = np.where(is_student, Tenure.DORMITORY, household_tenure[household]).astype(np.int8)
 
-    main_share = min(
-        1.0, pop["main_urban_area_population"]["value"] / (total * pop["urbanization_rate"]["value"] / 100)
-    )
-    household_main = rng.random(n_households) < main_share
-    area = np.where(urban & household_main[household], Area.MAIN_URBAN, Area.OUTER).astype(np.int8)
+    household_division = divisions_of_households(np.bincount(household, minlength=n_households), urban[head_row], rng)
+    division = household_division[household]
+    area = np.where(divisions.urban_district_mask()[division], Area.MAIN_URBAN, Area.OUTER).astype(np.int8)
 
     origin_shares = pop["origin_shares_non_hukou"]["value"]
     household_origin = 1 + rng.choice(len(origin_shares), n_households, p=origin_shares)
@@ -200,6 +222,7 @@ def synthesize(scale: float, demography: dict, rng: np.random.Generator, seed: i
         tenure=tenure,
         urban=urban,
         area=area,
+        division=division,
         origin=origin,
         months_in_baotou=months_in_baotou,
         social_insurance=covered["social_insurance"],

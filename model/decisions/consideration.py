@@ -2,7 +2,8 @@
 
 Adult heads and adult children consider a move at a monthly hazard: a Rogers–Castro age schedule
 times multipliers for kind, owning a home, being past the return age without hukou, being out
-of work, a child about to start school (heads), and duration dependence on months in Baotou.
+of work, a child about to start school (heads), and duration dependence on months in Baotou
+(cumulative inertia, and newcomers' extra leaving in their first years: ``duration_part``).
 
 The hazard changes every month (age, duration, jobs), so it is drawn by thinning
 (``model/draws/thinning.py``): candidate moments at a rate that bounds the person's hazard from
@@ -27,6 +28,14 @@ from model.people.life_stages import SCHOOL_START
 from model.people.store import People
 
 
+def duration_part(years: np.ndarray, beh: Mapping[str, Any]) -> np.ndarray:
+    """The duration part of the hazard: cumulative inertia, (1 + years)^-duration_inertia, times
+    newcomers' extra leaving (return migration), 1 + excess x exp(-years / decay), which is high
+    in the first years after arrival and falls with time."""
+    newcomer = 1 + beh["newcomer_leaving_excess"] * np.exp(-years / beh["newcomer_excess_years"])
+    return (1 + years) ** -beh["duration_inertia"] * newcomer
+
+
 @dataclass(frozen=True)
 class HazardTables:
     """Lookup tables for the parts of the monthly hazard: by whole years of age, by whole months
@@ -49,7 +58,7 @@ class HazardTables:
         unemployed = np.array([1.0, beh["job_loss_event_multiplier"]])
         circumstance = kind[:, None, None, None] * own[:, None, None] * returning[:, None] * unemployed
         age = beh["resident_consider_rate"] / 12 * rogers_castro(ages, beh)
-        duration = (1 + months / 12) ** -beh["duration_inertia"]
+        duration = duration_part(months / 12, beh)
         return cls(
             age=age,
             duration=duration,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.categories import Sex
-from model.demography.schedules import MonthlyRates
+from model.demography.schedules import MonthlyRates, RatesByYear
 
 
 @dataclass
@@ -37,21 +37,24 @@ def counts_by_month_of_age(
     return counts
 
 
-def project(counts: np.ndarray, rates: MonthlyRates, start_month: int, months: int) -> Projection:
-    """Project ``counts`` [sex, month of age] for ``months`` months from ``start_month``.
+def project(counts: np.ndarray, rates: MonthlyRates | RatesByYear, start_month: int, months: int) -> Projection:
+    """Project ``counts`` [sex, month of age] for ``months`` months from ``start_month``, with
+    one set of rates, or each year's (the period fertility trend).
 
     ``start_month`` counts months since year 0 (as ``model.scenario.month_index``).
     """
+    base = rates.base if isinstance(rates, RatesByYear) else rates
     n = counts.astype(float).copy()
     cells = n.shape[1]
-    age_year = np.minimum(np.arange(cells) // 12, rates.max_age)
-    q = -np.expm1(-rates.death.astype(float))[:, age_year]
-    fertility = -np.expm1(-rates.birth.astype(float))[age_year]
+    age_year = np.minimum(np.arange(cells) // 12, base.max_age)
+    q = -np.expm1(-base.death.astype(float))[:, age_year]
     group = np.digitize(np.arange(cells) // 12, [15, 65])
     out = Projection([], [], [], [], [])
     births_year = deaths_year = 0.0
     for step in range(months):
         month = start_month + step
+        year_rates = rates.at(month // 12) if isinstance(rates, RatesByYear) else rates
+        fertility = -np.expm1(-year_rates.birth.astype(float))[age_year]
         died = n * q
         n -= died
         born = float(n[Sex.FEMALE] @ fertility)
@@ -62,8 +65,8 @@ def project(counts: np.ndarray, rates: MonthlyRates, start_month: int, months: i
         n[:, 1:] = n[:, :-1].copy()
         n[:, -1] = open_group
         n[:, 0] = 0.0
-        n[Sex.MALE, 1] += born * rates.male_share_of_births
-        n[Sex.FEMALE, 1] += born * (1 - rates.male_share_of_births)
+        n[Sex.MALE, 1] += born * base.male_share_of_births
+        n[Sex.FEMALE, 1] += born * (1 - base.male_share_of_births)
         if month % 12 == 11 or step == months - 1:
             out.years.append(month // 12)
             out.population.append(float(n.sum()))

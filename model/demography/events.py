@@ -18,7 +18,7 @@ from model.draws import thinning
 from model.draws.keyed import derive_keys, exponential, salt, uniform
 from model.people.store import People
 
-INHERITED_AT_BIRTH = ("household_id", "hukou", "kind", "tenure", "urban", "area", "origin")
+INHERITED_AT_BIRTH = ("household_id", "hukou", "kind", "tenure", "urban", "area", "division", "origin")
 
 
 def capped_age(people: People, rates: MonthlyRates) -> np.ndarray:

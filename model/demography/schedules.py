@@ -1,4 +1,5 @@
-"""Fertility and mortality schedules: ASFR scaled to a TFR, Gompertz–Makeham fitted to e0.
+"""Fertility and mortality schedules: ASFR scaled to a TFR, Gompertz–Makeham fitted to e0, and
+the period fertility trend (the TFR of each calendar year).
 
 Both the agent model and the cohort-component projection take their rates from here, so the
 two differ only by chance.
@@ -6,8 +7,11 @@ two differ only by chance.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property
+from typing import Any
 
 import numpy as np
 from scipy.optimize import brentq
@@ -123,3 +127,75 @@ class MonthlyRates:
             reached = np.searchsorted(table[s], table[s, a] + exposure[sel], side="left")
             out[sel] = month + reached - a - 1
         return out
+
+
+def observed_tfr_factors(women_2020: np.ndarray) -> dict[int, float]:
+    """The TFR of each year with regional births, relative to the reference year's.
+
+    Births per fertility-weighted woman: the women of a year are ``women_2020`` (the region's
+    census profile by single year of age, any scale) moved on by the years since 2020 and weighted
+    by the ASFR shape, so that a year's factor is what is left of the change in births once the
+    change in the number and ages of women who could have them is taken out.
+    """
+    demo = params.load("demography")
+    births = demo["regional_births"]
+    shape = asfr(1.0)
+    profile = np.zeros(shape.size)
+    profile[: min(shape.size, women_2020.size)] = women_2020[: shape.size]
+
+    def per_woman(year: int, n_births: float) -> float:
+        women = np.zeros(shape.size)
+        shift = year - 2020  # the census counted 2020's population; each year moves it on a year
+        women[shift:] = profile[: shape.size - shift]
+        return n_births / float(shape @ women)
+
+    rate = {int(y): per_woman(int(y), float(b)) for y, b in zip(births["years"], births["value"], strict=True)}
+    reference = int(demo["tfr_reference_year"]["value"])
+    if reference not in rate:
+        raise params.ParameterFileError(
+            f"model/data/demography.toml: tfr_reference_year {reference} has no regional_births year"
+        )
+    return {y: r / rate[reference] for y, r in rate.items()}
+
+
+def tfr_by_year(demo: Mapping[str, Any], women_2020: np.ndarray, years: range) -> dict[int, float]:
+    """The TFR of each of ``years``: the scenario's level ``demo["tfr"]`` (that of the reference
+    year) times the observed factor; before the first observed year the first one; after the last,
+    the factor of ``tfr_future_base_year`` changed by ``demo["tfr_yearly_change"]`` a year."""
+    factors = observed_tfr_factors(women_2020)
+    first, last = min(factors), max(factors)
+    base = factors[int(params.value("demography", "tfr_future_base_year"))]
+    change = 1.0 + float(demo["tfr_yearly_change"])
+    out = {}
+    for year in years:
+        if year in factors:
+            factor = factors[year]
+        elif year < first:
+            factor = factors[first]
+        else:
+            factor = base * change ** (year - last)
+        out[year] = float(demo["tfr"]) * factor
+    return out
+
+
+class RatesByYear:
+    """The monthly rates of each calendar year: mortality and the sex ratio at birth fixed, the
+    fertility schedule scaled to the year's TFR (``tfr_by_year``); made the first time a year is
+    asked for."""
+
+    def __init__(self, demo: Mapping[str, Any], women_2020: np.ndarray) -> None:
+        self.demo = dict(demo)
+        self.women_2020 = women_2020
+        # At the reference year's TFR: mortality, max_age, the sex ratio at birth.
+        self.base = MonthlyRates.from_levels(demo["tfr"], demo["e0_male"], demo["e0_female"], demo["srb"])
+        self._by_year: dict[int, MonthlyRates] = {}
+
+    def tfr(self, year: int) -> float:
+        return tfr_by_year(self.demo, self.women_2020, range(year, year + 1))[year]
+
+    def at(self, year: int) -> MonthlyRates:
+        if year not in self._by_year:
+            # The years share the base's mortality arrays; only births change.
+            birth = (asfr(self.tfr(year)) / 12.0).astype(np.float32)
+            self._by_year[year] = dataclasses.replace(self.base, birth=birth)
+        return self._by_year[year]

@@ -17,7 +17,7 @@ from typing import Any, Self, overload
 import numpy as np
 import numpy.typing as npt
 
-from model.categories import Area, Education, Kind, Origin, Role, Sex, Tenure
+from model.categories import Area, Division, Education, Kind, Origin, Role, Sex, Tenure
 
 NEVER = 2**31 - 1  # a month index no run reaches
 
@@ -47,6 +47,7 @@ COLUMNS: dict[str, Column] = {
     "tenure": Column(np.int8, Tenure.OWN, "housing tenure of the household", Tenure),
     "urban": Column(np.bool_, True, "lives in an urban place (census definition)"),
     "area": Column(np.int8, Area.MAIN_URBAN, "main urban districts or county and banners", Area),
+    "division": Column(np.int8, Division.KUNDULUN, "county-level division (旗县区), shared by the household", Division),
     "origin": Column(np.int8, Origin.BAOTOU, "origin group of movers", Origin),
     "months_in_baotou": Column(np.int16, 0, "months lived in Baotou"),
     "social_insurance": Column(np.bool_, False, "contributes to social insurance now"),
@@ -155,6 +156,7 @@ class People:
     tenure = ColumnView()
     urban = ColumnView()
     area = ColumnView()
+    division = ColumnView()
     origin = ColumnView()
     months_in_baotou = ColumnView()
     social_insurance = ColumnView()

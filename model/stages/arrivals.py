@@ -15,14 +15,14 @@ from model.decisions.decide import decide
 from model.draws.keyed import derive_keys, exponential, salt
 from model.ledger import Ledger
 from model.measures.package import Package
-from model.people import households
+from model.people import divisions, households
 from model.people.choosers import MAX_KIDS, Choosers, Family, outside
 from model.people.employment import employment_rate
 from model.people.store import People
 from model.stages.families import PendingFamilies
 from model.stages.labour import job_terms
 from model.world.conditions import BAOTOU
-from model.world.outside import CandidateFeed, family
+from model.world.outside import CandidateFeed, by_kind, family
 
 
 def clocks(month: Month, keys: np.ndarray) -> dict[str, np.ndarray]:
@@ -66,6 +66,24 @@ def work_values(
     }
 
 
+def newcomer_places(month: Month, keys: np.ndarray, main: np.ndarray) -> dict[str, np.ndarray]:
+    """Division and urban residence of newcomers' households, from the heads' own keys.
+
+    Those settling in the main urban area (``main``) take one of its four districts, the others
+    one of the outlying districts, the county and the banners, each in proportion to its 2020
+    population (data/districts.toml); the first live in towns, the others with the chance
+    ``town_share_of_county_newcomers``.
+    """
+    urban_district = divisions.urban_district_mask()
+    w = divisions.weights("newcomer_division_weights")
+    u = month.draw(keys, "division")
+    division = np.where(main, divisions.pick(u, urban_district, w), divisions.pick(u, ~urban_district, w)).astype(
+        np.int8
+    )
+    town = month.draw(keys, "town") < month.behaviour["town_share_of_county_newcomers"]
+    return {"division": division, "urban": main | town}
+
+
 def arrive(
     people: People,
     month: Month,
@@ -90,6 +108,7 @@ def arrive(
     new_households = household_ids is None
     hh = people.new_household_ids(n) if household_ids is None else household_ids
     main = month.draw(ch.key, "area") < beh["main_urban_share_of_newcomers"]
+    place = newcomer_places(month, ch.key, main)
     dormitory = (ch.kind == Kind.MIGRANT_WORKER) & (
         month.draw(ch.key, "dormitory") < beh["dormitory_share_of_migrant_workers"]
     )
@@ -171,9 +190,11 @@ def arrive(
             # children may register with a head who holds Baotou hukou.
             head = households.head_of(people, hh[sel])
             t, area, hukou = people.tenure[head], people.area[head], people.hukou[head]
+            division, urban = people.division[head], people.urban[head]
         else:
             t, area = tenure[sel], np.where(main[sel], Area.MAIN_URBAN, Area.OUTER)
             hukou = np.zeros(sel.size, dtype=bool)
+            division, urban = place["division"][sel], place["urban"][sel]
         added = people.add(
             sel.size,
             key=keys,
@@ -185,9 +206,10 @@ def arrive(
             education=g["education"],
             tenure=t,
             area=area,
+            division=division,
             origin=ch.origin[sel],
             hukou=hukou,
-            urban=True,
+            urban=urban,
             **values,
             **clocks(month, keys),
         )
@@ -198,7 +220,8 @@ def arrive(
     ledger.arrived(people, rows)
     later = everyone[~bring_now & (fam.couple | (fam.kids_ages >= 0).any(axis=1))]
     if new_households and later.size:
-        delay = 1 + exponential(ch.key[later], month.seed, "family_delay") * beh["family_join_months"]
+        wait = by_kind(beh, "family_join_months_by_kind", ch.kind[later])
+        delay = 1 + exponential(ch.key[later], month.seed, "family_delay") * wait
         pending.add(
             month.index,
             month.index + delay.astype(np.int64),
@@ -226,7 +249,8 @@ def _settle(
     sub = ch.subset(sel)
     gain = package.offers(sub, month, people)[0].job_finding
     extra = package.bring_family_gain(sub, month)
-    bring_now = month.draw(sub.key, "bring_family") < month.behaviour["bring_family_share"] + extra
+    share = by_kind(month.behaviour, "bring_family_share_by_kind", sub.kind)
+    bring_now = month.draw(sub.key, "bring_family") < share + extra
     heads = arrive(people, month, package, ledger, pending, sub, fam.subset(sel), gain, bring_now)
     package.on_arrival(heads, month, people)
     return heads
@@ -251,7 +275,7 @@ def _talent_candidates(rng: np.random.Generator, month: Month, n: int) -> tuple[
     lo, hi = beh["talent_age_range"]
     age = rng.integers(int(lo), int(hi) + 1, n)
     origin = (1 + rng.choice(shares.size, n, p=shares / shares.sum())).astype(np.int8)
-    return age, origin, family(rng, beh, month.population, age)
+    return age, origin, family(rng, beh, month.population, age, np.full(n, Kind.TALENT, dtype=np.int8))
 
 
 def talent_offers(people: People, month: Month, package: Package, ledger: Ledger, pending: PendingFamilies) -> None:

@@ -59,8 +59,16 @@ class OutsideWorld:
         return self.pool_at(month) * self.rate * self.peak_share / 12 * agents_per_person
 
 
-def family(rng: np.random.Generator, beh: Mapping[str, Any], pop: Mapping[str, Any], age: np.ndarray) -> Family:
-    """Who would come with movers of these ages: a partner, children."""
+def by_kind(beh: Mapping[str, Any], key: str, kind: np.ndarray) -> np.ndarray:
+    """A ``*_by_kind`` parameter (given for migrant workers, graduates, talent) for movers of ``kind``."""
+    return np.asarray(beh[key], dtype=float)[np.asarray(kind) - Kind.MIGRANT_WORKER]
+
+
+def family(
+    rng: np.random.Generator, beh: Mapping[str, Any], pop: Mapping[str, Any], age: np.ndarray, kind: np.ndarray
+) -> Family:
+    """Who would come with movers of these ages and kinds: a partner, children; and the mover's
+    sex (men are the larger share of labour migrants)."""
     n = age.size
     partnered = band_value(pop["partnered_share_by_age"]["value"], age) * beh["candidate_partnered_factor"]
     couple = rng.random(n) < partnered
@@ -68,7 +76,7 @@ def family(rng: np.random.Generator, beh: Mapping[str, Any], pop: Mapping[str, A
     oldest = np.clip(age - beh["parent_age_at_first_child"], 0, beh["child_age_max"])
     kids = (rng.random((n, MAX_KIDS)) * (oldest[:, None] + 1)).astype(np.int64)
     kids[np.arange(MAX_KIDS)[None, :] >= n_kids[:, None]] = -1
-    sex = np.where(rng.random(n) < beh["male_share_of_candidates"], Sex.MALE, Sex.FEMALE)
+    sex = np.where(rng.random(n) < by_kind(beh, "male_share_by_kind", kind), Sex.MALE, Sex.FEMALE)
     return Family(sex, couple, kids)
 
 
@@ -107,12 +115,12 @@ def generate(d: Draw, month: int) -> Candidates:
     n = int(counts.sum())
     origin = np.repeat(np.arange(1, counts.size + 1), counts).astype(np.int8)
     age = world.ages[np.minimum(np.searchsorted(world.age_cdf, rng.random(n), side="right"), world.ages.size - 1)]
-    fam = family(rng, beh, d.population, age)
-    education = education_for_age(age, np.zeros(n, bool), rng)
     lo, hi = beh["graduate_age_range"]
     graduate = (age >= lo) & (age <= hi) & (rng.random(n) < beh["graduate_share_of_candidates"])
-    education[graduate] = degree(beh, rng.random(int(graduate.sum())))
     kind = np.where(graduate, Kind.GRADUATE, Kind.MIGRANT_WORKER).astype(np.int8)
+    fam = family(rng, beh, d.population, age, kind)
+    education = education_for_age(age, np.zeros(n, bool), rng)
+    education[graduate] = degree(beh, rng.random(int(graduate.sum())))
     keys = derive_keys(np.arange(n, dtype=np.uint64), salt(d.seed, "candidate", month))
     ch = outside(keys, age, education, kind, origin, fam.couple, fam.kids_ages, beh["main_urban_share_of_newcomers"])
     return Candidates(ch, fam)
