@@ -93,18 +93,60 @@ def measures() -> str:
         HEADER + "# The measures of the 2022 package\n",
         "Each measure has a class (its rules: who is eligible, what it is worth, what it delivers and costs) and",
         "parameters in `model/data/measures.toml` (each sourced or marked as an assumption). Switch one on in a",
-        "scenario with `[measures.<id>] enabled = true`; change a number there; its dates default to `[policy]`.\n",
+        "scenario with `[measures.<id>] enabled = true`; change a number there; its dates default to `[policy]`.",
+        "",
+        "What happens anyway is no lever of the package but is in every scenario, the baseline included: the",
+        "national rules that S1-S3 restate (in force before 2020-11, [below](#national-rules-in-every-scenario)),",
+        "so S1-S3 carry only what their text adds (nothing it quantifies: 0 by default), and the transport lines",
+        "the national railway builds regardless (N1, [below](#transport-lines)). No resident is attributed to N1,",
+        "and the attribution's chance \"without the package\" keeps it.\n",
     ]
     for mid, spec in measure_specs().items():
         cls = MEASURE_CLASSES[mid]
         doc = " ".join((cls.__doc__ or "").split())
+        table = params.load_measures()[mid]["params"]
         lines += [
             f"\n## {mid} `{spec['name']}` ({spec['group']})\n",
             f"{spec['title']}.\n",
             f"Rule (`{cls.__module__}.{cls.__name__}`): {doc}\n",
-            *_sourced_table(params.load_measures()[mid]["params"], "parameter", "default"),
+            *(_sourced_table(table, "parameter", "default") if table else ["No parameters of its own."]),
         ]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _transport_lines() + _national_rules()) + "\n"
+
+
+def _transport_lines() -> list[str]:
+    from model.measures.environment import LINES_FILE
+
+    origins = ", ".join(params.value("regions", "origins"))
+    lines = [
+        "\n## Transport lines\n",
+        f"`model/data/{LINES_FILE}.toml`: each line counts from the month it opens and stays. Those built anyway",
+        "are N1's, in every scenario; the others are C3's, the package's own. The city's share is booked over the",
+        f"months of building before the opening. Distance cut: share by origin group ({origins}).\n",
+        "| line | opens | built anyway | months of building | distance cut | city's share, yuan | sources |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for lid, e in params.load(LINES_FILE).items():
+        basis = f"opening: {_basis(e)}; cut: {e['distance_cut_assumption']}; cost: {e['city_share_assumption']}"
+        lines.append(
+            f"| `{lid}`: {_cell(e['name'])} | {e['value']} | {'yes' if e['built_anyway'] else 'no (C3)'} | "
+            f"{e['build_months']} | {_cell(e['distance_cut'])} | {e['city_share']:,.0f} | {_cell(basis)} |"
+        )
+    return lines
+
+
+def _national_rules() -> list[str]:
+    lines = [
+        "\n## National rules in every scenario\n",
+        "`model/data/national_rules.toml`: the national rules S1-S3 restate, in force before the census month, and",
+        "how every run has them.\n",
+        "| rule | in force from | source | carried by | how |",
+        "|---|---|---|---|---|",
+    ]
+    for name, e in params.load("national_rules").items():
+        carried = ", ".join(f"`{k}`" for k in e["carried_by"])
+        lines.append(f"| `{name}` | {e['value']} | {_cell(_basis(e))} | {carried} | {_cell(e['why'])} |")
+    return lines
 
 
 def calibration_results() -> str:

@@ -31,8 +31,8 @@ class BaotouModel(mesa.Model):
     """Baotou's resident population from the 2020 census, one step per month.
 
     ``step()`` runs these stages in this order (measure hooks, ``model/measures/base.py``, in
-    brackets; each is asked only while its measure is in force, offers also of lasting measures
-    after their window, unless marked *every month*):
+    brackets; each is asked only while its measure is in force, offers and distance cuts also of
+    lasting measures after their window, unless marked *every month*):
 
     1. conditions: this month's wages, job-finding chances, rents and house prices (the month's context)
     2. deaths (each person's death month, found once); households that lost their head get one

@@ -15,11 +15,14 @@ from cases import baotou_rent, choosers, config, elsewhere, household, leave, me
 
 from model.calendar import month_index
 from model.categories import Area, Education, Kind, Origin, Tenure
+from model.decisions.decide import decide
 from model.measures import MEASURE_CLASSES, build
 from model.measures.base import Cost, Measure, annuity
+from model.measures.environment import lines
 from model.measures.offer import Offer
 from model.measures.package import Package
 from model.people.store import People
+from model.scenario import load
 
 approx = pytest.approx
 MARCH = "2023-03"
@@ -494,21 +497,44 @@ def test_E4_more_students_and_graduates_more_attached():
 # ============================================================ III. social security, hukou
 
 
+# S1-S3 restate national rules in force before the package (model/data/national_rules.toml), which
+# every scenario has through the observed coverage and the fitted moving rates; each carries only
+# what its text adds, which it does not quantify: 0 by default. The rules themselves are checked
+# below on what-if numbers a scenario may set.
+WHAT_IF = {"S1": {"coverage": 0.9}, "S2": {"value": 1000.0, "subsidy_per_person": 600.0}, "S3": {"value": 2000.0}}
+
+
+def test_S1_S3_add_nothing_beyond_the_national_rules_by_default():
+    """S1-S3 as shipped: no insurance floor (S1), nothing offered to anyone (S2, S3), nothing
+    paid (S2), for an insured worker without hukou aged 45 and a mover of 45."""
+    month, s1, s2, s3 = month_of(MARCH), measure("S1"), measure("S2"), measure("S3")
+    assert s1.social_insurance_coverage(month) == 0.0
+    people = People()
+    worker = household(people, head={**WORKER, "age": 45}, kind=Kind.MIGRANT_WORKER, **RENTER)
+    for ch in (choosers(people, worker), elsewhere({"age": 45})):
+        assert s2.offer(ch, month, people).money == approx([0.0])
+        assert s3.offer(ch, month, people).money == approx([0.0])
+    s2.on_arrival(worker[:1], choosers(people, worker), month, people)
+    s2.deliver(month, people)
+    assert s2.spent == 0.0
+
+
 def test_S1_insures_employed_newcomers_from_arrival_at_no_cost():
-    """S1: the share of employed newcomers insured from arrival is `coverage`; it offers nothing
-    in a choice and, contributions not being public money, costs nothing."""
-    month, s1 = month_of(MARCH), measure("S1")
-    assert s1.social_insurance_coverage(month) == s1.p["coverage"]
+    """S1 with a what-if floor: the share of employed newcomers insured from arrival is
+    `coverage`; it offers nothing in a choice and, contributions not being public money, costs
+    nothing."""
+    month, s1 = month_of(MARCH), measure("S1", **WHAT_IF["S1"])
+    assert s1.social_insurance_coverage(month) == 0.9
     assert s1.offer(elsewhere({}), month, People()) is None
     assert s1.cost is Cost.NONE and not s1.in_choice
 
 
 def test_S2_medical_insurance_for_insured_employed_newcomers_paid_while_they_stay():
-    """S2: people without hukou are offered `value` a year. Arrivals without hukou who are
-    employed and insured are enrolled; each costs subsidy_per_person / 12 a month while here.
-    Of four arrivals (insured worker, insured worker, uninsured worker, hukou holder) two are
-    enrolled; when one leaves, one is paid for."""
-    month, s2 = month_of(MARCH), measure("S2")
+    """S2 with what-if numbers: people without hukou are offered `value` a year. Arrivals without
+    hukou who are employed and insured are enrolled; each costs subsidy_per_person / 12 a month
+    while here. Of four arrivals (insured worker, insured worker, uninsured worker, hukou
+    holder) two are enrolled; when one leaves, one is paid for."""
+    month, s2 = month_of(MARCH), measure("S2", **WHAT_IF["S2"])
     people = People()
     a = household(people, head=WORKER, kind=Kind.MIGRANT_WORKER, **RENTER)
     b = household(people, head=WORKER, spouse={}, kind=Kind.MIGRANT_WORKER, **RENTER)
@@ -516,20 +542,20 @@ def test_S2_medical_insurance_for_insured_employed_newcomers_paid_while_they_sta
     local = household(people, head=WORKER, tenure=Tenure.RENT)
     heads = [a, b, uninsured, local]
     ch = choosers(people, *heads)
-    assert s2.offer(ch, month, people).money == approx([s2.p["value"]] * 3 + [0])
+    assert s2.offer(ch, month, people).money == approx([1000.0] * 3 + [0])
     s2.on_arrival(np.array([h[0] for h in heads]), ch, month, people)
     assert s2.insured.size == 2
     s2.deliver(month, people)
-    assert s2.spent == approx(2 * s2.p["subsidy_per_person"] / 12)
+    assert s2.spent == approx(2 * 600 / 12)
     leave(people, a)
     s2.deliver(month_of("2023-04"), people)
-    assert s2.spent == approx(3 * s2.p["subsidy_per_person"] / 12)
+    assert s2.spent == approx(3 * 600 / 12)
 
 
 def test_S3_pension_transfer_worth_something_to_people_without_hukou_from_min_age():
-    """S3: people without hukou aged min_age (40) or more are offered `value`; younger people
-    and hukou holders nothing. National rules: no city cost."""
-    month, s3 = month_of(MARCH), measure("S3")
+    """S3 with a what-if `value`: people without hukou aged min_age (40) or more are offered it;
+    younger people and hukou holders nothing. No city cost."""
+    month, s3 = month_of(MARCH), measure("S3", **WHAT_IF["S3"])
     lo = int(s3.p["min_age"])
     people = People()
     ch = choosers(
@@ -538,8 +564,8 @@ def test_S3_pension_transfer_worth_something_to_people_without_hukou_from_min_ag
         household(people, head={**WORKER, "age": lo - 1}, **RENTER),
         household(people, head={**WORKER, "age": 55}, tenure=Tenure.RENT),
     )
-    assert s3.offer(ch, month, people).money == approx([s3.p["value"], 0, 0])
-    assert s3.offer(elsewhere({"age": lo}), month, people).money == approx([s3.p["value"]])
+    assert s3.offer(ch, month, people).money == approx([2000.0, 0, 0])
+    assert s3.offer(elsewhere({"age": lo}), month, people).money == approx([2000.0])
     assert s3.cost is Cost.NONE
 
 
@@ -799,16 +825,98 @@ def test_C2_culture_and_sport_a_flat_amenity_for_everyone():
     assert c2.spent == approx(c2.p["budget"] / 12)
 
 
-def test_C3_transport_links_bring_baotou_nearer_at_no_city_cost():
-    """C3: the distance to Baotou shrinks by distance_reduction for everyone; built by national
-    railways, so no cost."""
-    month, c3 = month_of(MARCH), measure("C3")
-    assert c3.distance_cut(elsewhere({}, {}), month) == approx([c3.p["distance_reduction"]] * 2)
-    assert c3.cost is Cost.NONE and c3.offer(elsewhere({}), month, People()) is None
+def _line(lid: str):
+    return next(line for line in lines() if line.id == lid)
+
+
+FAR = {"origin": Origin.REST_OF_CHINA}
+NEAR = {"origin": Origin.NEIGHBOURING_PROVINCES}
+HOME_REGION = {"origin": Origin.REST_OF_INNER_MONGOLIA}
+
+
+def test_C3_a_package_line_counts_from_its_opening_and_stays_after_the_package():
+    """C3: the airport's new routes (the one line only the package brings) cut the distance to
+    Baotou by their cut for each origin group from their opening month (2024-03), not the month
+    before, and still in 2030, years after the package's window (2023-10); nothing for the lines
+    built anyway (N1's), whose usual openings C3 does not bring forward by default."""
+    c3, air = measure("C3"), _line("airport_sub_hub")
+    assert not air.built_anyway and c3.lasting and c3.p["months_earlier"] == 0
+    out = elsewhere(FAR, NEAR, HOME_REGION)
+    opening = air.opening
+    assert c3.distance_cut(out, month_of(opening - 1)) == approx([0, 0, 0])
+    for when in (opening, month_index("2030-01")):
+        assert c3.distance_cut(out, month_of(when)) == approx(air.distance_cut[[3, 2, 1]])
+    assert c3.offer(out, month_of(MARCH), People()) is None
+
+
+def test_C3_books_the_citys_share_over_the_months_of_building():
+    """C3: the airport's city_share is booked in equal parts over the build_months before it
+    opens (a twelfth a month over 2023-03..2024-02), nothing before or after: the whole share in
+    all."""
+    c3, air = measure("C3"), _line("airport_sub_hub")
+    assert c3.cost is Cost.CONSTRUCTION
+    months = {}
+    for when in range(air.opening - air.build_months - 3, air.opening + 6):
+        c3.spent = 0.0
+        c3.upkeep(month_of(when), People())
+        months[when] = c3.spent
+    assert sum(months.values()) == approx(air.city_share)
+    assert months[air.opening - 1] == approx(air.city_share / air.build_months)
+    assert months[air.opening - air.build_months - 1] == 0 and months[air.opening] == 0
+
+
+def test_C3_a_later_package_opens_its_line_only_after_building_it():
+    """C3 in force from 2024-01: the airport's routes, due 2024-03, open only build_months (12)
+    after the package starts, in 2025-01."""
+    c3, air = measure("C3", start="2024-01-01", end="2024-12-31"), _line("airport_sub_hub")
+    assert c3.opening(air) == month_index("2024-01") + air.build_months
+    assert c3.distance_cut(elsewhere(FAR), month_of("2024-06")) == approx([0])
+    assert c3.distance_cut(elsewhere(FAR), month_of("2025-01")) == approx([air.distance_cut[3]])
+
+
+def test_C3_an_earlier_opening_counts_only_until_the_usual_one():
+    """C3 with months_earlier = 24: the Yinchuan line (due 2026-12, built anyway) counts for C3
+    from 2024-12 to 2026-11; from 2026-12 on it is N1's, so C3 and N1 together give the line's
+    cut once, from the earlier opening on."""
+    c3, n1, line = measure("C3", months_earlier=24), measure("N1"), _line("baotou_yinchuan")
+    home = elsewhere(HOME_REGION)
+    cut = line.distance_cut[1]
+    for when, c3_cut, n1_cut in (
+        (line.opening - 25, 0, 0),
+        (line.opening - 24, cut, 0),
+        (line.opening - 1, cut, 0),
+        (line.opening, 0, cut),
+    ):
+        assert c3.distance_cut(home, month_of(when)) == approx([c3_cut]), when
+        assert n1.distance_cut(home, month_of(when)) == approx([n1_cut]), when
+
+
+def test_N1_lines_built_anyway_count_from_their_opening_in_every_scenario():
+    """N1: each line built anyway brings its origin groups nearer from its own opening month:
+    nothing in 2022 (none ran), the Beijing trains from 2023-07, the Yinchuan line added from
+    2026-12, the Xi'an line from 2028-12; every scenario has it (the baseline switches it on),
+    it is not a lever, and it books the city's share of the Yinchuan line (6 years of building
+    from 2020-12) in 2021."""
+    n1 = measure("N1")
+    assert not n1.lever and n1.lasting and "N1" in load("baseline").enabled_measures()
+    out = elsewhere(FAR, NEAR, HOME_REGION)
+    expected = np.zeros(3)
+    assert n1.distance_cut(out, month_of("2022-12")) == approx(expected)
+    for lid in ("beijing_frequency", "baotou_yinchuan", "baotou_ordos_yulin"):
+        line = _line(lid)
+        assert line.built_anyway
+        assert n1.distance_cut(out, month_of(line.opening - 1)) == approx(expected), lid
+        expected = expected + line.distance_cut[[3, 2, 1]]
+        assert n1.distance_cut(out, month_of(line.opening)) == approx(expected), lid
+    assert n1.distance_cut(out, month_of("2035-12")) == approx(expected)
+    yinchuan = _line("baotou_yinchuan")
+    for when in range(month_index("2021-01"), month_index("2022-01")):
+        n1.upkeep(month_of(when), People())
+    assert n1.spent == approx(12 * yinchuan.city_share / yinchuan.build_months)
 
 
 def test_there_is_a_case_for_every_measure():
-    """Each of the 26 measures has at least one case test above, named after its id."""
+    """Each of the 26 measures, and N1, has at least one case test above, named after its id."""
     names = {name for name in globals() if name.startswith("test_")}
     assert {mid for mid in MEASURE_CLASSES if not any(n.startswith(f"test_{mid}_") for n in names)} == set()
 
@@ -831,15 +939,15 @@ class _SchoolPlaces(Measure):
 
 def test_package_school_access_is_the_chance_that_at_least_one_gives_a_place():
     """Package: school access combines as 1 - (1 - a1)(1 - a2): chances 0.3 and 0.5 give 0.65,
-    not 0.8; money adds up (S2 and S3 for a mover of 45 without hukou)."""
+    not 0.8; money adds up (S2 and S3, with what-if values, for a mover of 45 without hukou)."""
     month = month_of(MARCH)
     out = elsewhere({"age": 45, "kids_ages": (8,)})
     total, parts = Package({"a": _SchoolPlaces(0.3), "b": _SchoolPlaces(0.5)}).offers(out, month, People())
     assert total.school_access == approx([1 - 0.7 * 0.5])
     assert set(parts) == {"a", "b"}
-    s2, s3 = measure("S2"), measure("S3")
+    s2, s3 = measure("S2", **WHAT_IF["S2"]), measure("S3", **WHAT_IF["S3"])
     total, _ = Package({"S2": s2, "S3": s3}).offers(out, month, People())
-    assert total.money == approx([s2.p["value"] + s3.p["value"]])
+    assert total.money == approx([1000.0 + 2000.0])
 
 
 def test_package_asks_only_measures_in_force_and_lasting_ones():
@@ -879,3 +987,23 @@ def test_package_scalar_hooks_combine_by_product_and_highest():
     assert package.extra_talent_offers(march) == package["T2"].p["extra_offers"]
     assert package.fertility_multiplier(later) == 1.0 and package.hukou_takeup_rate(later) == 0.0
     assert package.extra_talent_offers(later) == 0.0
+
+
+def test_package_attributes_nothing_to_what_happens_anyway():
+    """Package: in 2030 N1's lines run. With N1 alone no one is attributed and the chance of
+    Baotou "without the package" is the chance with N1; with C3 too, that "without" is still
+    N1's (the lines built anyway stay in it), and only C3 is attributed residents, as many as
+    its airport routes add over N1."""
+    month = month_of("2030-01")
+    out = elsewhere(FAR, NEAR, HOME_REGION, {**FAR, "age": 45})
+    network = np.zeros(len(Origin))
+    n1, c3 = measure("N1"), measure("C3")
+    alone = decide(out, "test", month, Package({"N1": n1}), People(), network)
+    assert alone.p_baotou_without == approx(alone.p_baotou) and n1.attributed == 0
+    nothing = decide(out, "test", month, Package({}), People(), network)
+    assert (alone.p_baotou > nothing.p_baotou).all()  # the lines do bring Baotou nearer
+    both = decide(out, "test", month, Package({"N1": measure("N1"), "C3": c3}), People(), network)
+    assert both.p_baotou_without == approx(alone.p_baotou)
+    assert (both.p_baotou[:2] > alone.p_baotou[:2]).all()  # the airport: far and neighbouring origins
+    extra = (both.p_baotou - alone.p_baotou) * out.household_size * month.weight
+    assert c3.attributed == approx(extra.sum())

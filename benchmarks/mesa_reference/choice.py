@@ -47,11 +47,13 @@ class DestinationChoice:
         self.network_stock = tables["network"]
         self.stay_rent_share = list(beh["stay_rent_share_by_tenure"])
 
-    def observe(self, now: MonthConditions) -> None:
-        """This month's wages, rents and newcomers' chances of a job."""
+    def observe(self, now: MonthConditions, distance_cut: list[float] | None = None) -> None:
+        """This month's wages, rents and newcomers' chances of a job, and the share by which the
+        distance to Baotou shrinks for each origin group (lines built anyway)."""
         self.wage, self.home_wage, self.rent = now.wage.tolist(), now.home_wage.tolist(), now.rent.tolist()
         self.job_finding = now.job_finding.tolist()
         self.newcomer_job_finding = self.job_finding[BAOTOU]
+        self.distance_cut = distance_cut or [0.0] * len(self.distance)
 
     def probabilities(
         self, c: Chooser, network: list[int], only_baotou: bool = False, constant: float = 0.0
@@ -105,7 +107,7 @@ class DestinationChoice:
             if c.in_baotou:  # home for a non-hukou resident is as far as Baotou is from their origin
                 km = self.distance[g][BAOTOU] if j == HOME else self.distance[BAOTOU_ROW][j]
             else:
-                km = self.distance[g][j]
+                km = self.distance[g][j] * (1 - self.distance_cut[c.origin] if j == BAOTOU else 1)
             relative_km = math.log1p(km) - math.log1p(beh["reference_distance_km"])
             v[j] += -beh["distance_income_ratio"] * b_y * relative_km + beh["move_constant"]
             movable.append(j)

@@ -33,6 +33,7 @@ from .project import (
     BaotouModel,
     Education,
     choice_tables,
+    lines,
 )
 from .residents import Household, Resident
 from .schedules import rogers_castro
@@ -71,8 +72,15 @@ class MigrationReference(FromCensus):
     # ------------------------------------------------------------------ setting up
     def set_up(self, columnar: BaotouModel) -> None:
         """Parameters as Python numbers, from the same places as the project; then the census people."""
-        if columnar.package:
-            raise ValueError("the reference covers the baseline only: no measure may be on")
+        if columnar.package.levers():
+            raise ValueError("the reference covers the baseline only: no measure of the package may be on")
+        # What happens anyway (N1): each line built regardless brings its origin groups nearer
+        # from its opening month (environment.py's transport lines).
+        self.lines_anyway = (
+            [(line.opening, line.distance_cut.tolist()) for line in lines() if line.built_anyway]
+            if "N1" in columnar.package
+            else []
+        )
         beh, pop = columnar.beh, columnar.pop_params
         self.beh, self.conditions = beh, columnar.conditions
         self.birth_rate = self.rates.birth.astype(float).tolist()
@@ -189,7 +197,11 @@ class MigrationReference(FromCensus):
     def observe(self, month: int) -> None:
         """This month's conditions (wages, rents, newcomers' chance of a job)."""
         now = self.conditions.at(month)
-        self.choice.observe(now)
+        cut = [0.0] * N_ORIGINS
+        for opening, by_origin in self.lines_anyway:
+            if month >= opening:
+                cut = [c + d for c, d in zip(cut, by_origin, strict=True)]
+        self.choice.observe(now, cut)
         self.p_reemployment = -math.expm1(-self.beh["reemployment_rate"] * now.reemployment_factor / 12)
 
     # ------------------------------------------------------------- life events

@@ -17,6 +17,7 @@ from model.census.synthesis import single_year_shape
 from model.decisions import choice
 from model.draws.keyed import derive_keys, exponential, salt, uniform
 from model.ledger import FLOWS, IMAR_DESTINATIONS
+from model.measures.environment import lines
 from model.model import BaotouModel
 from model.people.choosers import MAX_KIDS
 from model.scenario import Scenario, load
@@ -55,6 +56,7 @@ __all__ = [
     "choice_tables",
     "derive_keys",
     "exponential",
+    "lines",
     "origin_population_growth",
     "salt",
     "scenario_for",

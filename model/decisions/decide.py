@@ -2,8 +2,9 @@
 
 The offers of the measures in force this month are added to Baotou's alternative, the nested
 logit gives the probabilities, the chooser's own draws pick one, and the difference the
-measures made to the chance of living in Baotou is attributed to them in proportion to the
-utility each added.
+package's levers made to the chance of living in Baotou is attributed to them in proportion to
+the utility each added. What happens anyway (N1, not a lever) stays in the "without": no
+resident is attributed to it.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from model.world.conditions import BAOTOU
 class Decision:
     choice: np.ndarray  # destination index, -1 = stay
     p_baotou: np.ndarray  # chance of living in Baotou after deciding, with the measures
-    p_baotou_without: np.ndarray  # the same with no measure
+    p_baotou_without: np.ndarray  # the same with no lever of the package (what happens anyway stays)
 
 
 def _contributions(
@@ -100,8 +101,15 @@ def decide(
     u_where[moving] = month.draw(ch.key[moving], f"{name}_where")
     chosen = choice.draw(with_measures, u_move, u_where)
     p_with = with_measures.baotou(ch)
+    levers = package.levers()
+    anyway_cut = sum((c for mid, c in cuts.items() if mid not in levers), np.zeros(len(ch)))
+    anyway_offers = any(mid not in levers for mid in parts)
+    parts = {mid: part for mid, part in parts.items() if mid in levers}
+    cuts = {mid: part for mid, part in cuts.items() if mid in levers}
     if parts or cuts:
-        p_without = probs(Offer.empty(len(ch)), np.zeros(len(ch)))[0].baotou(ch)
+        # "Without" the package: what happens anyway still acts.
+        anyway = package.offers(ch, month, people, anyway_only=True)[0] if anyway_offers else Offer.empty(len(ch))
+        p_without = probs(anyway, anyway_cut)[0].baotou(ch)
         contributions = _contributions(beh, month, ch, offer, parts, income)
         for mid, own_cut in cuts.items():
             # A shorter distance is worth what the move alternative's distance term gains.

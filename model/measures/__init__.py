@@ -1,4 +1,5 @@
-"""Every measure of the 2022 package, one class each, by id (H1 ... C3).
+"""Every measure of the 2022 package, one class each, by id (H1 ... C3), and what happens anyway
+(N1: not a lever of the package; every scenario switches it on, the baseline included).
 
 ``build(scenario, weight)`` makes the package of the enabled ones. ``MEASURE_CLASSES`` maps id
 to class; the ids, names, groups and parameters are those of ``model/data/measures.toml``. A new
@@ -26,9 +27,13 @@ def build(scenario: Scenario, weight: float) -> Package:
     return Package({mid: MEASURE_CLASSES[mid](cfg, weight) for mid, cfg in scenario.enabled_measures().items()})
 
 
+LEVERS = [mid for mid in measure_specs() if MEASURE_CLASSES[mid].lever]  # the package's measures
+ANYWAY = [mid for mid in measure_specs() if not MEASURE_CLASSES[mid].lever]  # in every scenario
+
+
 def groups() -> dict[str, list[str]]:
-    """Measure ids by group, in the order of the data file."""
+    """The package's measure ids (levers) by group, in the order of the data file."""
     out: dict[str, list[str]] = {}
-    for mid, spec in measure_specs().items():
-        out.setdefault(spec["group"], []).append(mid)
+    for mid in LEVERS:
+        out.setdefault(measure_specs()[mid]["group"], []).append(mid)
     return out

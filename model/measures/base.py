@@ -1,15 +1,15 @@
 """The base of every measure: identity, what it declares about itself, parameters, costs, and
 neutral hooks.
 
-A measure is one class with an id (H1 ... C3) and one entry in ``model/data/measures.toml``. It
-says who is eligible, what it is worth to a chooser (``offer``), what it delivers to people in
-Baotou and what that costs. It never checks whether it is in force: the package
-(``model/measures/package.py``) asks a hook only while the measure is in force (offers also of
-``lasting`` measures after their window), except the hooks for benefits already granted
-(``expire``, ``upkeep``), which run every month. A measure may read its ``window`` for what
-builds up over it (C1). Hooks take
-what they use as arguments (the month, the people store, the choosers), never the model.
-Hooks that a measure does not override leave the model as it would be without it.
+A measure is one class with an id (H1 ... C3, and N1 for what happens anyway) and one entry in
+``model/data/measures.toml``. It says who is eligible, what it is worth to a chooser
+(``offer``), what it delivers to people in Baotou and what that costs. It never checks whether
+it is in force: the package (``model/measures/package.py``) asks a hook only while the measure is
+in force (offers and distance cuts also of ``lasting`` measures after their window), except
+the hooks for benefits already granted (``expire``, ``upkeep``), which run every month. A
+measure may read its ``window`` for what builds up over it (C1). Hooks take what they use as
+arguments (the month, the people store, the choosers), never the model. Hooks that a measure
+does not override leave the model as it would be without it.
 """
 
 from __future__ import annotations
@@ -43,6 +43,9 @@ class Cost(Enum):
     PER_NEWCOMER = "per newcomer"
     # Paid for each resident who benefits, whoever they are (a birth, a childcare place, a certificate).
     PER_RESIDENT = "per resident"
+    # The city's share of building something (a transport line), booked over the months it is
+    # built, whoever comes to use it.
+    CONSTRUCTION = "construction"
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,11 @@ class Measure:
     override the hooks they act through."""
 
     id: ClassVar[str] = ""
-    lasting: ClassVar[bool] = False  # its offer outlives its window (something built stays built)
+    lasting: ClassVar[bool] = False  # its offer and distance cut outlive its window (something built stays built)
+    # A lever of the package. False for what happens anyway (N1, the lines the national railway
+    # builds regardless): every scenario has it, the baseline included, and no run attributes
+    # residents to it; the probability "without measures" that attribution starts from keeps it.
+    lever: ClassVar[bool] = True
     # Kinds whose moves the measure can change (a measure acting only on talent cannot change
     # a migrant worker's decision); empty for measures that change no decision.
     reaches: ClassVar[frozenset[Kind]] = frozenset(Kind)
@@ -92,10 +99,11 @@ class Measure:
         """What living in Baotou is worth to these choosers because of the measure."""
         return None
 
-    # --- asked only while the measure is in force ------------------------------------------
     def distance_cut(self, ch: Choosers, month: Month) -> np.ndarray:
         """Share by which the distance to Baotou shrinks for these choosers."""
         return np.zeros(len(ch))
+
+    # --- asked only while the measure is in force ------------------------------------------
 
     def fertility_multiplier(self, month: Month) -> float:
         return 1.0

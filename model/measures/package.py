@@ -1,8 +1,11 @@
 """The package of measures switched on in a scenario: it owns their windows and, for each
 hook, the one rule that combines what several measures give.
 
-A hook is asked only of the measures in force this month (offers also of ``lasting`` ones);
-``expire`` and ``upkeep`` run every month for benefits already granted. Combination rules:
+A hook is asked only of the measures in force this month (offers and distance cuts also of
+``lasting`` ones); ``expire`` and ``upkeep`` run every month for benefits already granted. What
+happens anyway (entries that are not a ``lever``, N1) is in the package like a measure, so its
+hooks combine by the same rules; ``anyway_only`` asks it alone, for the attribution's "without".
+Combination rules:
 
 ==========================  =======================================================
 hook                        combined as
@@ -56,15 +59,28 @@ class Package:
         """Measures taking new beneficiaries this month."""
         return [m for m in self.measures.values() if m.window.contains(month.index)]
 
+    def _acting(self, month: Month, anyway_only: bool) -> list[tuple[str, Measure]]:
+        """Measures in force or lasting, by id (only those that are not levers, if ``anyway_only``)."""
+        return [
+            (mid, m)
+            for mid, m in self.measures.items()
+            if (m.lasting or m.window.contains(month.index)) and not (anyway_only and m.lever)
+        ]
+
+    def levers(self) -> set[str]:
+        """Ids of the package's levers (not what happens anyway)."""
+        return {mid for mid, m in self.measures.items() if m.lever}
+
     # --- what choosers are offered --------------------------------------------------------
-    def offers(self, ch: Choosers, month: Month, people: People) -> tuple[Offer, dict[str, Offer]]:
-        """The combined offer of the measures in force (and lasting ones), and each one's own."""
+    def offers(
+        self, ch: Choosers, month: Month, people: People, anyway_only: bool = False
+    ) -> tuple[Offer, dict[str, Offer]]:
+        """The combined offer of the measures in force (and lasting ones), and each one's own;
+        ``anyway_only``: of what happens anyway alone (the entries that are not levers)."""
         total = Offer.empty(len(ch))
         parts: dict[str, Offer] = {}
         no_access = np.ones(len(ch))
-        for mid, measure in self.measures.items():
-            if not (measure.lasting or measure.window.contains(month.index)):
-                continue
+        for mid, measure in self._acting(month, anyway_only):
             offer = measure.offer(ch, month, people)
             if offer is None:
                 continue
@@ -76,15 +92,18 @@ class Package:
         total.school_access = 1 - no_access
         return total, parts
 
-    def distance_cuts(self, ch: Choosers, month: Month) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        """The combined cut in the distance to Baotou, and each measure's own."""
+    def distance_cuts(
+        self, ch: Choosers, month: Month, anyway_only: bool = False
+    ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """The combined cut in the distance to Baotou of the measures in force (and lasting
+        ones: a line stays built), and each one's own; ``anyway_only`` as for ``offers``."""
         total = np.zeros(len(ch))
         parts: dict[str, np.ndarray] = {}
-        for measure in self.in_force(month):
+        for mid, measure in self._acting(month, anyway_only):
             cut = measure.distance_cut(ch, month)
             if cut.any():
                 total = total + cut
-                parts[measure.id] = cut
+                parts[mid] = cut
         return total, parts
 
     def attribute(self, mid: str, persons: float) -> None:

@@ -1,5 +1,9 @@
 """Social security and hukou: S1 social insurance for newcomers, S2 medical insurance, S3 pension
-transfer, S4 elderly care, K1 zero-threshold hukou settlement."""
+transfer, S4 elderly care, K1 zero-threshold hukou settlement.
+
+S1-S3 restate national rules in force before the package (``model/data/national_rules.toml``):
+those are in every scenario, the baseline included, and each of S1-S3 carries only what its text
+adds, which is nothing the text quantifies: 0 by default, a number a scenario may set."""
 
 from __future__ import annotations
 
@@ -17,9 +21,12 @@ from model.people.store import People
 
 
 class SocialInsuranceForNewcomers(Measure):
-    """S1: every incoming worker is enrolled in social insurance from arrival (Social Insurance
-    Law). Worth nothing in itself to a chooser here; it starts the months that H3 and school
-    entry count. Contributions are not public spending, so it costs the budget nothing."""
+    """S1: the text restates the Social Insurance Law (in force since 2011): employers insure
+    incoming workers. The law is in every scenario through the observed coverage by kind, and the
+    text adds no number, so by default S1 adds nothing (``coverage`` 0). A scenario may set
+    ``coverage``, the share of employed newcomers insured from arrival at least, to ask what
+    stricter enforcement would do: that starts the months H3 and school entry count. Worth
+    nothing in itself to a chooser; contributions are not public spending, so no cost."""
 
     id = "S1"
     in_choice = False
@@ -30,8 +37,12 @@ class SocialInsuranceForNewcomers(Measure):
 
 
 class MedicalInsurance(Measure):
-    """S2: medical insurance for stably employed incoming workers, city-level pooling and
-    cross-region settlement; fewer health-cost risks of moving."""
+    """S2: medical insurance for stably employed incoming workers, city-level pooling, transfer
+    and cross-region settlement. Those are national rules, alike in every city and in every
+    scenario; the text adds nothing it quantifies, so ``value`` and ``subsidy_per_person`` are 0
+    by default. A scenario's ``value`` is offered to people without hukou (fewer health-cost
+    risks of moving to Baotou rather than elsewhere), and ``subsidy_per_person`` is paid for the
+    employed, insured newcomers who arrived while S2 was in force, as long as they stay."""
 
     id = "S2"
     cost = Cost.PER_NEWCOMER
@@ -53,7 +64,11 @@ class MedicalInsurance(Measure):
 
 
 class PensionTransfer(Measure):
-    """S3: pensions transfer without loss after settling: removes a cost of moving for people 40+."""
+    """S3: pensions transfer without barriers after settling. The national rule (since 2010)
+    already transfers a pension without conditions to the place of hukou, in every city and every
+    scenario; whoever settles in Baotou (K1) has it. The text adds nothing it quantifies, so
+    ``value`` is 0 by default; a scenario's ``value`` is offered to people without hukou aged
+    ``min_age`` or more."""
 
     id = "S3"
     cost = Cost.NONE

@@ -28,7 +28,7 @@ EFFECTS = {
     "extra_births": "births, scenario minus counterfactual (persons)",
     "extra_in_migration_<kind>": "arrivals of one kind, with their dependants (persons)",
     "fewer_departures_<kind>": "departures of one kind avoided (persons; negative: more departures)",
-    "cost_total": "fiscal cost of all measures in the scenario in the year (yuan)",
+    "cost_total": "fiscal cost of all measures in the scenario in the year, N1 included (yuan)",
     "cumulative_cost_total": "fiscal cost of the scenario since the start (yuan)",
     "net_cost_total": "fiscal cost in the year, scenario minus counterfactual (yuan)",
     "cumulative_net_cost_total": "fiscal cost since the start, scenario minus counterfactual (yuan)",
@@ -56,7 +56,8 @@ seed and year:
 - **extra residents** = population of A minus population of B at year end. They count extra
   births (and any change in deaths) as well as movers.
 - **net cost** = fiscal cost of A minus fiscal cost of B, in the year and cumulated from the
-  start. Against the baseline (no measures, no cost) it is the scenario's own cost.
+  start. Against the baseline it is the scenario's own cost less what the baseline pays anyway
+  (the city's share of the lines the national railway builds regardless, N1, which both pay).
 - **cost per additional resident** = cumulative net cost / extra residents: the difference in
   cost over the difference in residents, blank where there are no extra residents. It is an
   average over all that A does differently from B, not a marginal cost (what one more resident
@@ -65,8 +66,9 @@ seed and year:
   residents are those A attributes to it minus those B attributes to it (none where B lacks the
   measure); its cost per additional resident is the one cumulated over the other. Where B has
   the measure too (the package renewed against the package as issued), the time both have it
-  cancels in cost and in residents alike. Attributed residents by measure do not add up
-  exactly to the extra population.
+  cancels in cost and in residents alike. What happens anyway (N1) is in A and B alike and no
+  resident is attributed to it: its attributed residents are 0 and its net cost cancels.
+  Attributed residents by measure do not add up exactly to the extra population.
 
 The mean and 90 % interval in `effects.csv` are over the seeds' values (for a ratio, over the
 seeds' ratios). The experiments' outcomes `cost_2035` and `cost_per_additional_resident_2035`
