@@ -38,7 +38,10 @@ _PR_SET_PDEATHSIG = 1
 
 def end_with_parent() -> None:
     """Worker start-up: end this worker when the process that started it dies (killed, even by
-    SIGKILL), so that no worker goes on alone. Where the system cannot do it, nothing is done."""
+    SIGKILL), so that no worker goes on alone. Where the system cannot do it, nothing is done.
+    Ctrl-C (which a terminal sends to the worker too) is left to the parent, which ends its
+    workers itself after keeping what finished."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         import ctypes
 
@@ -48,6 +51,15 @@ def end_with_parent() -> None:
         return
     if os.getppid() == 1:  # the parent died before the request took effect
         os._exit(1)
+
+
+def _end_workers(pool: ProcessPoolExecutor) -> None:
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=10)
 
 
 def execute(
@@ -62,9 +74,8 @@ def execute(
         for task in tasks:
             on_result(run_task(task))
     elif executor == "processes":
-        with ProcessPoolExecutor(
-            max_workers=workers, mp_context=get_context("spawn"), initializer=end_with_parent
-        ) as pool:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=end_with_parent)
+        try:
             futures = {pool.submit(run_task, task): task for task in tasks}
             for future in as_completed(futures):
                 try:
@@ -72,6 +83,12 @@ def execute(
                 except Exception as err:  # the worker process died
                     result = _lost(futures[future], err)
                 on_result(result)
+        except BaseException:
+            # Interrupted (or the parent's own work failed): the runs not started are dropped and
+            # the running ones ended, rather than waited for as the pool's shutdown would.
+            _end_workers(pool)
+            raise
+        pool.shutdown()
     elif executor == "dask":
         _execute_dask(tasks, on_result, workers, scheduler)
     else:
