@@ -197,14 +197,14 @@ def _main(args: argparse.Namespace) -> int:
             bar.update(1)
             bar.set_postfix(J=f"{j:.2f}")
 
-        result = calibrate(targets, setting, max_evaluations=args.max_evaluations, on_evaluation=evaluated)
-        bar.close()
+        try:
+            result = calibrate(targets, setting, max_evaluations=args.max_evaluations, on_evaluation=evaluated)
+        finally:
+            bar.close()
         report.write(result, targets, CALIBRATED_FILE)  # whole or not at all
         with interrupt.keeping(f"the estimates were written to {CALIBRATED_FILE}"):
             _after_calibration(result, targets, CALIBRATED_FILE)
     if args.command == "compare":
-        from model.runs.compare import compare, format_effects
-
         overrides = {
             "run": {"seeds": args.seeds, "seed": args.seed, "scale": args.scale},
             "period": {"start": args.start, "end": args.end},
@@ -214,7 +214,12 @@ def _main(args: argparse.Namespace) -> int:
             "run": {k: scenario["run"][k] for k in ("seeds", "seed", "scale")},
             "period": {"start": scenario.start, "end": scenario.end},
         }
-        against = load(args.against).with_overrides(shared)
+        try:
+            against = load(args.against).with_overrides(shared)
+        except ScenarioError as err:
+            raise ScenarioError(f"--against: {err}") from None
+        from model.runs.compare import compare, format_effects  # heavy imports once the input is checked
+
         began = time.perf_counter()
         run_dir = compare(scenario, against, args.out, progress=not args.quiet, resume=args.resume)
         import pandas as pd
@@ -226,14 +231,14 @@ def _main(args: argparse.Namespace) -> int:
                 f"{scenario['run']['scale']} in {time.perf_counter() - began:.1f} s -> {run_dir}"
             )
     if args.command == "run":
-        from model.runs.runner import format_summary, run_scenario  # heavy imports only when running
-
         scenario = load(args.scenario).with_overrides(
             {
                 "run": {"seeds": args.seeds, "seed": args.seed, "scale": args.scale},
                 "period": {"start": args.start, "end": args.end},
             }
         )
+        from model.runs.runner import format_summary, run_scenario  # heavy imports once the input is checked
+
         began = time.perf_counter()
         run_dir = run_scenario(scenario, args.out, progress=not args.quiet, resume=args.resume)
         from model.runs.results import read_indicators

@@ -42,6 +42,9 @@ def end_with_parent() -> None:
     Ctrl-C (which a terminal sends to the worker too) is left to the parent, which ends its
     workers itself after keeping what finished."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The parent blocked Ctrl-C while starting this worker (``execute``): one pressed meanwhile
+    # is pending here and now dropped.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     try:
         import ctypes
 
@@ -76,7 +79,14 @@ def execute(
     elif executor == "processes":
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=end_with_parent)
         try:
-            futures = {pool.submit(run_task, task): task for task in tasks}
+            # Workers start during the submissions; Ctrl-C is held back meanwhile, so that a
+            # worker still starting up inherits it blocked (and drops it) rather than dying
+            # with a traceback, and the parent gets it right after.
+            held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            try:
+                futures = {pool.submit(run_task, task): task for task in tasks}
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
             for future in as_completed(futures):
                 try:
                     result = future.result()

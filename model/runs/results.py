@@ -181,20 +181,24 @@ def seed_files(run_dir: Path, seed: int) -> dict[str, Path]:
     }
 
 
-# Text columns of the seed tables: read as text, so that a scenario named "2030" or "NA" stays
-# a name; numbers are read back exactly (round trip), so a resumed run writes the same digits.
-_TEXT_COLUMNS = {"scenario": str, "indicator": str, "when": str, "date": str, "sex": str}
+# Text columns of the seed tables, kept as text (a scenario named "2030" or "NA" stays a name).
+_TEXT_COLUMNS = ("scenario", "indicator", "when", "date", "sex")
 
 
 def read_seed_table(path: Path) -> pd.DataFrame:
-    header = path.open(encoding="utf-8").readline().strip().split(",")
-    return pd.read_csv(
-        path,
-        dtype={c: t for c, t in _TEXT_COLUMNS.items() if c in header},
-        keep_default_na=False,
-        na_values={c: [""] for c in header if c not in _TEXT_COLUMNS},
-        float_precision="round_trip",
-    )
+    """A stored seed table as it was before writing: whole-number columns as integers, the
+    others as floats parsed by Python (correctly rounded, so the digits written come back
+    exactly and a resumed run writes the same bytes as an uninterrupted one)."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for column in frame.columns:
+        if column in _TEXT_COLUMNS:
+            continue
+        text = frame[column]
+        if text.str.fullmatch(r"-?\d+").all():
+            frame[column] = text.astype("int64")
+        else:
+            frame[column] = [float(v) if v else float("nan") for v in text]
+    return frame
 
 
 class ResumeRefused(ScenarioError):
