@@ -232,9 +232,12 @@ def load_experiment(path: str | Path) -> Experiment:
         )
     if not levers and not uncertain:
         raise ScenarioError(f"{path}: nothing to vary; give [levers] or [uncertain]")
-    for name in (head["scenario"], head.get("against")):
-        if name:
-            load(name)  # a missing or bad scenario is refused here, before any run
+    for key in ("scenario", "against"):
+        if head.get(key):
+            try:
+                load(head[key])  # a missing or bad scenario is refused here, before any run
+            except ScenarioError as err:
+                raise ScenarioError(f"{path}: key 'experiment.{key}': {err}") from None
     exp = Experiment(
         name=head["name"],
         path=path,
