@@ -1,4 +1,8 @@
-"""Command line: ``python -m model run SCENARIO [--seeds N] [--scale S] [--start/--end] [--out DIR]``."""
+"""Command line: ``python -m model run SCENARIO [--seeds N] [--scale S] [--start/--end] [--out DIR]``.
+
+Every error is one line on stderr (exit 2 for a refused input, 1 for anything else) and Ctrl-C
+one line saying what was kept and where (exit 130); ``--debug`` shows the traceback instead.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,14 @@ import argparse
 import math
 import sys
 import time
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
 from tqdm import tqdm
 
+from model.runs import interrupt
 from model.runs.results import RESULTS_DIR
 from model.scenario import ScenarioError, load
 
@@ -47,9 +53,26 @@ def _scale(text: str) -> float:
     return value
 
 
+DEBUG_HELP = "show the full traceback of any error or interrupt instead of the one-line message"
+RESUME_HELP = (
+    "finish the interrupted or failed run in DIR (same command and options as the one that started it): "
+    "the seeds stored there are checked and reused, only the others run"
+)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m model", description="Baotou population model")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)
+    # Also after the command (``run X --debug``); SUPPRESS keeps the value given before it.
+    debug = _Parser(add_help=False)
+    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    add_parser = sub.add_parser
+
+    def with_debug(*args, **kwargs):
+        return add_parser(*args, parents=[debug], **kwargs)
+
+    sub.add_parser = with_debug  # type: ignore[method-assign]
     run = sub.add_parser("run", help="run a scenario over seeds and write results/<run-id>/")
     run.add_argument("scenario", help="scenario name in scenarios/ or a path to a .toml file")
     run.add_argument("--seeds", type=_whole(1), help="number of replicate runs (overrides run.seeds)")
@@ -58,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--start", help="first month YYYY-MM (overrides period.start)")
     run.add_argument("--end", help="last month YYYY-MM (overrides period.end)")
     run.add_argument("--out", type=Path, default=RESULTS_DIR, help="directory for run directories (default results/)")
+    run.add_argument("--resume", type=Path, metavar="DIR", help=RESUME_HELP)
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     cmp = sub.add_parser("compare", help="a scenario against a counterfactual with the same seeds")
     cmp.add_argument("scenario", help="scenario name in scenarios/ or a path to a .toml file")
@@ -68,8 +92,10 @@ def _parser() -> argparse.ArgumentParser:
         ("--scale", _scale, "agents per person"),
     ):
         cmp.add_argument(flag, type=kind, help=f"{text} (overrides the scenario; both runs use it)")
-    cmp.add_argument("--end", help="last month YYYY-MM (both runs)")
+    cmp.add_argument("--start", help="first month YYYY-MM (both runs; overrides period.start)")
+    cmp.add_argument("--end", help="last month YYYY-MM (both runs; overrides period.end)")
     cmp.add_argument("--out", type=Path, default=RESULTS_DIR, help="directory for run directories (default results/)")
+    cmp.add_argument("--resume", type=Path, metavar="DIR", help=RESUME_HELP)
     cmp.add_argument("--quiet", action="store_true", help="no progress bar")
     cal = sub.add_parser("calibrate", help="estimate the free parameters from the observed targets")
     cal.add_argument("--scale", type=_scale, default=0.02, help="agents per person for the fit (default 0.02)")
@@ -99,11 +125,27 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    try:
-        return _main(args)
-    except ScenarioError as err:  # anything refused after the first checks: still one line
-        print(f"error: {err}", file=sys.stderr)
-        return 2
+    with interrupt.handled():
+        try:
+            return _main(args)
+        except KeyboardInterrupt as err:
+            if args.debug:
+                traceback.print_exc()
+            else:
+                print(f"interrupted: {interrupt.kept(err) or 'nothing was written'}", file=sys.stderr)
+            return 130
+        except Exception as err:
+            if args.debug:
+                traceback.print_exc()
+            elif isinstance(err, ScenarioError):  # anything refused after the first checks: still one line
+                print(f"error: {err}", file=sys.stderr)
+            else:
+                kept = interrupt.kept(err)
+                print(
+                    f"error: {type(err).__name__}: {err}" + (f"; {kept}" if kept else "") + " (--debug shows where)",
+                    file=sys.stderr,
+                )
+            return 2 if isinstance(err, ScenarioError) else 1
 
 
 def _main(args: argparse.Namespace) -> int:
@@ -116,11 +158,7 @@ def _main(args: argparse.Namespace) -> int:
         from model.experiments import finished, run_dir_for, run_experiment, tasks_for
         from model.experiments.spec import load_experiment
 
-        try:
-            exp = load_experiment(args.file)
-        except ScenarioError as err:
-            print(f"error: {err}", file=sys.stderr)
-            return 2
+        exp = load_experiment(args.file)
         executor = "dask" if args.scheduler else args.executor
         total = len(tasks_for(exp)[2])
         done = len(finished(run_dir_for(exp, args.out)))
@@ -134,8 +172,10 @@ def _main(args: argparse.Namespace) -> int:
                 tqdm.write(f"run {result['task']} failed ({result['error']}) with {result['parameters']}")
 
         began = time.perf_counter()
-        run_dir = run_experiment(exp, args.out, executor, args.workers, args.scheduler, progress)
-        bar.close()
+        try:
+            run_dir = run_experiment(exp, args.out, executor, args.workers, args.scheduler, progress)
+        finally:
+            bar.close()
         print(
             f"{exp.name}: {total} runs ({done} already finished, {len(failed)} failed) with {executor} "
             f"in {time.perf_counter() - began:.1f} s -> {run_dir}"
@@ -147,79 +187,88 @@ def _main(args: argparse.Namespace) -> int:
         from model.calibration import CALIBRATED_FILE, report
         from model.calibration.smm import Setting, calibrate
         from model.calibration.targets import load_targets
-        from model.docs import DOCS_DIR
 
         targets = load_targets()
         setting = Setting(scale=args.scale, seeds=tuple(range(args.seeds)))
         bar = tqdm(total=args.max_evaluations, unit="fit", desc="calibrate")
 
         def evaluated(j: float) -> None:
+            interrupt.check()  # the estimates are written only at the end: nothing is kept before
             bar.update(1)
             bar.set_postfix(J=f"{j:.2f}")
 
-        result = calibrate(targets, setting, max_evaluations=args.max_evaluations, on_evaluation=evaluated)
-        bar.close()
-        report.write(result, targets, CALIBRATED_FILE)
-        from model.calibration import calibrated_defaults
-        from model.scenario import schema
-
-        calibrated_defaults.cache_clear()  # this process now uses the new estimates
-        schema.cache_clear()
-        report.fit_figure(result, targets, DOCS_DIR / "calibration_fit.png")
-        for name, value, lo, hi, ok in zip(
-            result.names, result.theta, result.lo90, result.hi90, result.identified, strict=True
-        ):
-            print(f"{name:>22} {value:10.4g}  90 % [{lo:.4g}, {hi:.4g}]{'' if ok else '  (not identified)'}")
-        print(
-            f"objective {result.objective:.3f} after {result.evaluations} evaluations in {result.seconds:.0f} s "
-            f"-> {CALIBRATED_FILE}"
-        )
-    if args.command == "compare":
-        from model.runs.compare import compare, format_effects
-
-        overrides = {"run": {"seeds": args.seeds, "seed": args.seed, "scale": args.scale}, "period": {"end": args.end}}
         try:
-            scenario = load(args.scenario).with_overrides(overrides)
-            shared = {
-                "run": {k: scenario["run"][k] for k in ("seeds", "seed", "scale")},
-                "period": {"end": scenario.end},
-            }
+            result = calibrate(targets, setting, max_evaluations=args.max_evaluations, on_evaluation=evaluated)
+        finally:
+            bar.close()
+        report.write(result, targets, CALIBRATED_FILE)  # whole or not at all
+        with interrupt.keeping(f"the estimates were written to {CALIBRATED_FILE}"):
+            _after_calibration(result, targets, CALIBRATED_FILE)
+    if args.command == "compare":
+        overrides = {
+            "run": {"seeds": args.seeds, "seed": args.seed, "scale": args.scale},
+            "period": {"start": args.start, "end": args.end},
+        }
+        scenario = load(args.scenario).with_overrides(overrides)
+        shared = {
+            "run": {k: scenario["run"][k] for k in ("seeds", "seed", "scale")},
+            "period": {"start": scenario.start, "end": scenario.end},
+        }
+        try:
             against = load(args.against).with_overrides(shared)
         except ScenarioError as err:
-            print(f"error: {err}", file=sys.stderr)
-            return 2
+            raise ScenarioError(f"--against: {err}") from None
+        from model.runs.compare import compare, format_effects  # heavy imports once the input is checked
+
         began = time.perf_counter()
-        run_dir = compare(scenario, against, args.out, progress=not args.quiet)
+        run_dir = compare(scenario, against, args.out, progress=not args.quiet, resume=args.resume)
         import pandas as pd
 
-        print(format_effects(pd.read_csv(run_dir / "effects.csv")))
-        print(
-            f"\n{scenario.name} against {against.name}: {scenario['run']['seeds']} seed(s) at scale "
-            f"{scenario['run']['scale']} in {time.perf_counter() - began:.1f} s -> {run_dir}"
-        )
-    if args.command == "run":
-        from model.runs.runner import format_summary, run_scenario  # heavy imports only when running
-
-        try:
-            scenario = load(args.scenario).with_overrides(
-                {
-                    "run": {"seeds": args.seeds, "seed": args.seed, "scale": args.scale},
-                    "period": {"start": args.start, "end": args.end},
-                }
+        with interrupt.keeping(f"the comparison had completed: {run_dir}"):
+            print(format_effects(pd.read_csv(run_dir / "effects.csv")))
+            print(
+                f"\n{scenario.name} against {against.name}: {scenario['run']['seeds']} seed(s) at scale "
+                f"{scenario['run']['scale']} in {time.perf_counter() - began:.1f} s -> {run_dir}"
             )
-        except ScenarioError as err:
-            print(f"error: {err}", file=sys.stderr)
-            return 2
+    if args.command == "run":
+        scenario = load(args.scenario).with_overrides(
+            {
+                "run": {"seeds": args.seeds, "seed": args.seed, "scale": args.scale},
+                "period": {"start": args.start, "end": args.end},
+            }
+        )
+        from model.runs.runner import format_summary, run_scenario  # heavy imports once the input is checked
+
         began = time.perf_counter()
-        run_dir = run_scenario(scenario, args.out, progress=not args.quiet)
+        run_dir = run_scenario(scenario, args.out, progress=not args.quiet, resume=args.resume)
         from model.runs.results import read_indicators
 
-        print(format_summary(read_indicators(run_dir)))
-        print(
-            f"\n{scenario.name}: {scenario['run']['seeds']} seed(s) at scale {scenario['run']['scale']} "
-            f"in {time.perf_counter() - began:.1f} s -> {run_dir}"
-        )
+        with interrupt.keeping(f"the run had completed: {run_dir}"):
+            print(format_summary(read_indicators(run_dir)))
+            print(
+                f"\n{scenario.name}: {scenario['run']['seeds']} seed(s) at scale {scenario['run']['scale']} "
+                f"in {time.perf_counter() - began:.1f} s -> {run_dir}"
+            )
     return 0
+
+
+def _after_calibration(result, targets, calibrated_file: Path) -> None:
+    """Once the estimates are written: use them in this process, draw the fit, print them."""
+    from model.calibration import calibrated_defaults, report
+    from model.docs import DOCS_DIR
+    from model.scenario import schema
+
+    calibrated_defaults.cache_clear()  # this process now uses the new estimates
+    schema.cache_clear()
+    report.fit_figure(result, targets, DOCS_DIR / "calibration_fit.png")
+    for name, value, lo, hi, ok in zip(
+        result.names, result.theta, result.lo90, result.hi90, result.identified, strict=True
+    ):
+        print(f"{name:>22} {value:10.4g}  90 % [{lo:.4g}, {hi:.4g}]{'' if ok else '  (not identified)'}")
+    print(
+        f"objective {result.objective:.3f} after {result.evaluations} evaluations in {result.seconds:.0f} s "
+        f"-> {calibrated_file}"
+    )
 
 
 if __name__ == "__main__":

@@ -159,13 +159,15 @@ def schema() -> dict[str, dict[str, Key]]:
     demo = params.load("demography")
     growth = behaviour.pop("wage_growth")
     house = behaviour.pop("house_price_growth")
+    # The growth rates' domain is declared with them in behaviour.toml (they may be negative).
+    lo, hi = growth.minimum, growth.maximum
     conditions = {
         f"wage_growth_{d}": Key(
             float,
             f"nominal wage growth in {d} after 2020, except in the years labour_demand.csv gives",
             growth.default,
-            -0.5,
-            1.0,
+            lo,
+            hi,
             growth.unit,
         )
         for d in DESTINATIONS
@@ -175,11 +177,13 @@ def schema() -> dict[str, dict[str, Key]]:
         float,
         "nominal wage growth in the origins, except in the years labour_demand.csv gives",
         growth.default,
-        -0.5,
-        1.0,
+        lo,
+        hi,
         "per year",
     )
-    conditions["house_price_growth"] = Key(float, house.meaning, house.default, -0.5, 1.0, house.unit)
+    conditions["house_price_growth"] = Key(
+        float, house.meaning, house.default, house.minimum, house.maximum, house.unit
+    )
     # Labour demand after labour_demand.csv ends (model/world/conditions.py): jobs grow by
     # destination, by default as fast as the labour force, so unemployment stays where it was.
     labour_force = params.load("regions")["labour_force_growth"]
@@ -512,9 +516,33 @@ def read_toml(path: Path, what: str = "scenario") -> dict[str, Any]:
             f"{shown}: not UTF-8 text (byte {err.start}); allowed: a TOML file saved as UTF-8"
         ) from None
     try:
-        return tomllib.loads(text)
+        tables = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError(f"{shown}: not valid TOML ({str(err).splitlines()[0]})") from None
+    except RecursionError:  # the parser recurses once per level of nested arrays or inline tables
+        raise ScenarioError(f"{shown}: {TOO_DEEP}") from None
+    if _depth(tables) > TOML_DEPTH:
+        raise ScenarioError(f"{shown}: {TOO_DEEP}")
+    return tables
+
+
+# Tables and arrays nested deeper than any scenario or experiment needs (measures.H3.key = [..]
+# is 4) are refused before anything walks them recursively (merging, copying, JSON).
+TOML_DEPTH = 8
+TOO_DEEP = f"tables or arrays nested too deeply; allowed: at most {TOML_DEPTH} levels"
+
+
+def _depth(tree: Any) -> int:
+    """How deeply ``tree``'s tables and arrays nest (without recursion: it may be very deep)."""
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, level)
+            if deepest > TOML_DEPTH:
+                return deepest
+            stack.extend((child, level + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return deepest
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -590,9 +618,20 @@ def _load_raw(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], list[
     return _merge(parent, child), [*chain, str(path)]
 
 
+def unknown_name(name: str, folder: Path, what: str) -> ScenarioError:
+    """A name with no file in ``folder``: the closest names and every one available."""
+    available = sorted(p.stem for p in folder.glob("*.toml"))
+    return ScenarioError(
+        f"no {what} named {name!r} in {folder}{_suggest(name, available)}; "
+        f"available: {', '.join(available) or 'none'} (or give the path to a .toml file)"
+    )
+
+
 def load(name_or_path: str | Path) -> Scenario:
     """Load, merge along ``extends`` and validate a scenario."""
     path = resolve_path(name_or_path)
+    if path != Path(name_or_path) and not path.exists():
+        raise unknown_name(str(name_or_path), SCENARIO_DIR, "scenario")
     raw, chain = _load_raw(path, ())
     values = validate(raw, str(path))
     values["scenario"]["extends"] = None

@@ -3,6 +3,7 @@ what is allowed; nothing is written outside ``--out``; the CLI exits 2 without a
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -97,7 +98,7 @@ def test_a_fifo_is_refused_not_read(tmp_path, write_scenario):
         ("[demography]\ntfr = nan\n", ["demography.tfr", "nan", "from 0.0 to 8.0"]),
         ("[measures.H3]\nloan_limit_single = nan\n", ["measures.H3.loan_limit_single", "nan", "finite"]),
         ("[measures.H3]\nloan_limit_single = inf\n", ["measures.H3.loan_limit_single", "inf", "finite"]),
-        ("[behaviour]\nmove_constant = -inf\n", ["behaviour.move_constant", "-inf", "finite"]),
+        ("[behaviour]\nmove_constant = -inf\n", ["behaviour.move_constant", "-inf", "from -10 to 10"]),
         ("[behaviour]\nbeta_income = inf\n", ["behaviour.beta_income", "finite"]),
         ("[behaviour]\nbeta_income = true\n", ["behaviour.beta_income", "True", "a number"]),
         ("[measures.H1]\nunits = false\n", ["measures.H1.units", "a whole number"]),
@@ -279,3 +280,142 @@ def test_cli_refuses_bad_options_in_one_line(tmp_path, args, words):
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and all(w in lines[0] for w in words), done.stderr
+
+
+# --- 5. what the rest of issue 13 named -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "a = " + "[" * 10_000 + "]" * 10_000,  # the parser would recurse 10,000 deep
+        "[behaviour]\nx = " + "{a = " * 3_000 + "1" + "}" * 3_000,  # inline tables
+        "[" + ".".join(["t"] * 5_000) + "]\nv = 1",  # nested tables, parsed without recursion
+        "[behaviour]\nx = " + "[" * 20 + "]" * 20,  # shallow enough to parse, too deep to be a key
+    ],
+)
+def test_deeply_nested_toml_is_one_line_not_a_recursion_error(write_scenario, tmp_path, body):
+    path = write_scenario(GOOD + body + "\n")
+    refused(path, "case.toml", "nested too deeply", "at most 8 levels")
+    exp = tmp_path / "exp.toml"
+    exp.write_text('[experiment]\nname = "e"\nscenario = "baseline"\n' + body + "\n", encoding="utf-8")
+    with pytest.raises(ScenarioError, match="nested too deeply"):
+        load_experiment(exp)
+
+
+@pytest.mark.parametrize(
+    "end, words",
+    [
+        ('"2035-13"', ["experiment.end", "'2035-13'", "YYYY-MM"]),
+        ('"２０３５-１２"', ["experiment.end", "YYYY-MM"]),
+        ('"2035-12-31"', ["experiment.end", "YYYY-MM"]),
+        ('"2019-12"', ["experiment.end", "before the first month 2020-11"]),
+        ("2035", ["experiment.end", "a string"]),
+    ],
+)
+def test_an_experiments_end_is_checked_on_load(tmp_path, end, words):
+    path = tmp_path / "exp.toml"
+    path.write_text(EXPERIMENT.format(head=f"end = {end}\n", levers='"demography.tfr" = [1.0]'), encoding="utf-8")
+    with pytest.raises(ScenarioError) as err:
+        load_experiment(path)
+    message = str(err.value)
+    assert "\n" not in message and "exp.toml" in message, message
+    assert all(w in message for w in words), message
+
+
+def test_a_compare_label_longer_than_a_name_is_shortened_safely(tmp_path, write_scenario):
+    from model.runs.compare import compare, label_for
+    from model.scenario import NAME_MAX, check_name
+
+    long_a, long_b = "a" * NAME_MAX, "b" * NAME_MAX
+    label = label_for(long_a, long_b)
+    assert len(label) == NAME_MAX and check_name(label, "label") and label.startswith("a" * 40)
+    assert label != label_for(long_a, "c" * NAME_MAX) and label == label_for(long_a, long_b)
+    assert label_for("policy_2022", "baseline") == "policy_2022-vs-baseline"
+    # Two valid scenarios of 64-character names compare to the end, under the short label.
+    a = load(write_scenario(f'[scenario]\nname = "{long_a}"\nextends = "policy_2022"\n', "a"))
+    b = load(write_scenario(f'[scenario]\nname = "{long_b}"\nextends = "baseline"\n', "b"))
+    settings = {"run": {"scale": 0.002, "seeds": 1}, "period": {"end": "2020-12"}}
+    run_dir = compare(a.with_overrides(settings), b.with_overrides(settings), tmp_path / "out", progress=False)
+    assert run_dir.parent == tmp_path / "out" and run_dir.name.startswith(label)
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    assert manifest["status"] == "complete" and manifest["label"] == label
+    assert manifest["scenario"]["name"] == long_a and manifest["against"]["name"] == long_b
+
+
+@pytest.mark.parametrize(
+    "command", [["run", "polcy_2022"], ["compare", "polcy_2022"], ["experiment", "loans_and_rentl"]]
+)
+def test_an_unknown_name_gets_did_you_mean_and_the_list(tmp_path, command):
+    done = cli(*command, "--quiet", cwd=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    close = "loans_and_rental" if command[0] == "experiment" else "policy_2022"
+    listed = "behaviour_sobol" if command[0] == "experiment" else "baseline, group_entrepreneurship"
+    assert f"did you mean '{close}'?" in line and f"available: {listed}" in line, line
+
+
+def test_an_unknown_counterfactual_is_named_as_the_option(tmp_path):
+    with pytest.raises(ScenarioError, match="did you mean 'baseline'"):
+        load("baselin")
+    done = cli("compare", "policy_2022", "--against", "baselin", "--quiet", cwd=tmp_path)
+    assert done.returncode == 2 and done.stderr.startswith("error: --against: no scenario named 'baselin'")
+
+
+def test_compare_takes_start_like_run_and_checks_it(tmp_path):
+    for command in ("run", "compare"):
+        for start, words in (("2021-01", ["period.start", "allowed start is 2020-11"]), ("2020-13", ["YYYY-MM"])):
+            done = cli(command, "policy_2022", "--start", start, "--quiet", cwd=tmp_path)
+            assert done.returncode == 2, done.stderr
+            (line,) = done.stderr.strip().splitlines()
+            assert all(w in line for w in words), line
+    out = tmp_path / "out"
+    args = ["compare", "policy_2022", "--start", "2020-11", "--end", "2020-12", "--scale", "0.002", "--seeds", "1"]
+    done = cli(*args, "--quiet", "--out", str(out), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    (run_dir,) = out.iterdir()
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    assert manifest["scenario"]["period"]["start"] == manifest["against"]["period"]["start"] == "2020-11"
+
+
+@pytest.mark.parametrize(
+    "key, inside, outside",
+    [
+        ("beta_hukou", -0.5, -11),
+        ("baotou_constant", -1.0, 10.5),
+        ("home_constant", -2.0, -10.5),
+        ("graduate_stay_constant", -0.3, 11),
+        ("move_constant", -3.0, -12),
+        ("talent_accept_constant", 1.0, 20),
+    ],
+)
+def test_utility_constants_may_be_negative_within_their_declared_domain(write_scenario, key, inside, outside):
+    """Constants of either sign (defaults 0 or more among them) declare their floor in
+    behaviour.toml instead of getting the floor 0 of a number without one."""
+    assert load(write_scenario(GOOD + f"[behaviour]\n{key} = {inside}\n"))["behaviour"][key] == inside
+    refused(write_scenario(GOOD + f"[behaviour]\n{key} = {outside}\n"), f"behaviour.{key}", "from -10 to 10")
+
+
+def test_growth_rates_take_their_domain_from_the_data_file(write_scenario):
+    from model import params
+
+    entry = params.load("behaviour")["house_price_growth"]
+    assert entry["value"] == 0 and entry["min"] < 0  # defaults to 0, may fall
+    assert load(write_scenario(GOOD + "[conditions]\nhouse_price_growth = -0.2\n"))["conditions"][
+        "house_price_growth"
+    ] == pytest.approx(-0.2)
+    refused(write_scenario(GOOD + "[conditions]\nwage_growth_baotou = -0.6\n"), "conditions.wage_growth_baotou")
+
+
+def test_every_default_zero_number_says_whether_it_may_be_negative():
+    """A number without a declared floor gets 0 as floor when its default is 0 or more; a key
+    defaulting to exactly 0 must say so explicitly (``min``), since 0 is often the middle of
+    its range rather than its end."""
+    from model import params
+
+    for file in ("behaviour", "demography"):
+        for key, entry in params.load(file).items():
+            value = entry.get("value")
+            if isinstance(value, bool) or not isinstance(value, int | float) or value != 0:
+                continue
+            assert "min" in entry or "above" in entry or entry.get("kind") in ("share", "count"), f"{file}.{key}"

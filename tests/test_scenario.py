@@ -99,9 +99,11 @@ def test_command_line_overrides_are_validated():
         load("baseline").with_overrides({"run": {"scale": -1.0}})
 
 
-def test_missing_file_is_refused():
-    with pytest.raises(ScenarioError, match="no such scenario file"):
+def test_missing_file_is_refused(tmp_path):
+    with pytest.raises(ScenarioError, match="no scenario named 'no_such_scenario'.*available: baseline"):
         load("no_such_scenario")
+    with pytest.raises(ScenarioError, match="no such scenario file"):
+        load(tmp_path / "no_such_scenario.toml")
 
 
 def test_measure_values_and_windows_are_filled_from_data_and_policy(write_scenario):

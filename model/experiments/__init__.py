@@ -27,6 +27,7 @@ from model.experiments.identity import digest
 from model.experiments.sensitivity import analyse
 from model.experiments.spec import Experiment
 from model.experiments.tasks import outcomes
+from model.runs import interrupt
 from model.runs.results import FILE_MODE, RESULTS_DIR, atomic_write_csv, atomic_write_text, git_commit
 from model.scenario import check_name
 
@@ -164,12 +165,36 @@ def run_experiment(
             failures.append(result)
         if on_result:
             on_result(result)
+        interrupt.check()  # an interrupt caught on the way still ends the experiment
 
-    execute(pending, record, executor=executor, workers=workers, scheduler=scheduler)
+    try:
+        execute(pending, record, executor=executor, workers=workers, scheduler=scheduler)
+    except BaseException as err:
+        # Each finished run is already stored; say how this session ended and what is kept.
+        stored = len(finished(run_dir))
+        how = "interrupted" if isinstance(err, KeyboardInterrupt) else f"failed: {type(err).__name__}: {err}"
+        manifest.update(
+            status=how, runs_finished=stored, finished=dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        )
+        atomic_write_text(run_dir / "manifest.json", json.dumps(manifest, indent=2) + "\n")
+        interrupt.note_kept(
+            err, f"{stored} of {len(tasks)} runs finished, kept in {run_dir / 'runs'}; rerun the same command to resume"
+        )
+        raise
     manifest["failed"] = [{"task": f["task"], "parameters": f["parameters"], "error": f["error"]} for f in failures]
     manifest["status"] = "complete" if not failures else "incomplete"
     if not failures:
-        combine(exp, run_dir, names, x, tasks)
+        try:
+            combine(exp, run_dir, names, x, tasks)
+            interrupt.check()  # never "complete" after a Ctrl-C, even one caught on the way
+        except BaseException as err:
+            how = "interrupted" if isinstance(err, KeyboardInterrupt) else f"failed ({type(err).__name__}: {err})"
+            manifest["status"] = f"{how} while combining the runs (every run is stored in runs/)"
+            atomic_write_text(run_dir / "manifest.json", json.dumps(manifest, indent=2) + "\n")
+            interrupt.note_kept(
+                err, f"every run finished, kept in {run_dir / 'runs'}; rerun the same command to combine them"
+            )
+            raise
     manifest["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     atomic_write_text(run_dir / "manifest.json", json.dumps(manifest, indent=2) + "\n")
     return run_dir

@@ -38,7 +38,13 @@ _PR_SET_PDEATHSIG = 1
 
 def end_with_parent() -> None:
     """Worker start-up: end this worker when the process that started it dies (killed, even by
-    SIGKILL), so that no worker goes on alone. Where the system cannot do it, nothing is done."""
+    SIGKILL), so that no worker goes on alone. Where the system cannot do it, nothing is done.
+    Ctrl-C (which a terminal sends to the worker too) is left to the parent, which ends its
+    workers itself after keeping what finished."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The parent blocked Ctrl-C while starting this worker (``execute``): one pressed meanwhile
+    # is pending here and now dropped.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     try:
         import ctypes
 
@@ -48,6 +54,15 @@ def end_with_parent() -> None:
         return
     if os.getppid() == 1:  # the parent died before the request took effect
         os._exit(1)
+
+
+def _end_workers(pool: ProcessPoolExecutor) -> None:
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=10)
 
 
 def execute(
@@ -62,16 +77,28 @@ def execute(
         for task in tasks:
             on_result(run_task(task))
     elif executor == "processes":
-        with ProcessPoolExecutor(
-            max_workers=workers, mp_context=get_context("spawn"), initializer=end_with_parent
-        ) as pool:
-            futures = {pool.submit(run_task, task): task for task in tasks}
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=end_with_parent)
+        try:
+            # Workers start during the submissions; Ctrl-C is held back meanwhile, so that a
+            # worker still starting up inherits it blocked (and drops it) rather than dying
+            # with a traceback, and the parent gets it right after.
+            held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            try:
+                futures = {pool.submit(run_task, task): task for task in tasks}
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
             for future in as_completed(futures):
                 try:
                     result = future.result()
                 except Exception as err:  # the worker process died
                     result = _lost(futures[future], err)
                 on_result(result)
+        except BaseException:
+            # Interrupted (or the parent's own work failed): the runs not started are dropped and
+            # the running ones ended, rather than waited for as the pool's shutdown would.
+            _end_workers(pool)
+            raise
+        pool.shutdown()
     elif executor == "dask":
         _execute_dask(tasks, on_result, workers, scheduler)
     else:

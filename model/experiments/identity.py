@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from functools import cache
-from pathlib import Path
 
 from model.experiments.design import points
 from model.experiments.spec import Experiment
+from model.runs.results import code_digest
 from model.scenario import load
 
 
@@ -33,16 +32,3 @@ def digest(exp: Experiment) -> str:
         "code": code_digest(),
     }
     return hashlib.sha256(json.dumps(decides, sort_keys=True, default=str).encode()).hexdigest()[:8]
-
-
-@cache
-def code_digest() -> str:
-    """A hash of the model package's code and data files."""
-    root = Path(__file__).resolve().parent.parent  # the model package
-    h = hashlib.sha256()
-    for path in sorted(
-        p for p in root.rglob("*") if p.suffix in (".py", ".toml", ".csv") and "__pycache__" not in p.parts
-    ):
-        h.update(str(path.relative_to(root)).encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from model.calendar import CENSUS_MONTH, month_index
 from model.scenario import (
     NAME,
     SCENARIO_DIR,
@@ -40,6 +41,7 @@ from model.scenario import (
     measure_specs,
     read_toml,
     schema,
+    unknown_name,
 )
 
 DESIGNS = ("full_factorial", "latin_hypercube", "sobol", "morris")
@@ -99,6 +101,12 @@ def validate(exp: Experiment, where: str) -> Experiment:
     check_name(exp.name, f"{where}: key 'experiment.name'")
     if exp.design not in DESIGNS:
         raise ScenarioError(f"{where}: key 'experiment.design' is {exp.design!r}; allowed: {', '.join(DESIGNS)}")
+    end = check_value(schema()["period"]["end"], exp.end, f"{where}: key 'experiment.end'")
+    if month_index(end) < month_index(CENSUS_MONTH):
+        raise ScenarioError(
+            f"{where}: key 'experiment.end' is {end}, before the first month {CENSUS_MONTH}; "
+            f"allowed: a month 'YYYY-MM' from {CENSUS_MONTH}"
+        )
     if exp.seeds < 1 or not 0 < exp.scale <= 1 or exp.samples < 1 or exp.levels < 2 or exp.seed < 0:
         raise ScenarioError(
             f"{where}: seeds and samples must be at least 1, levels at least 2, seed at least 0 and scale in (0, 1]"
@@ -175,12 +183,14 @@ def _numbers(value: Any, where: str, pair: bool, spec: Key) -> list[float]:
 
 
 def load_experiment(path: str | Path) -> Experiment:
-    path = Path(path)
+    original = path = Path(path)
     try:
-        if NAME.match(str(path)) and not path.exists() and (SCENARIO_DIR / "experiments" / f"{path}.toml").exists():
+        if NAME.match(str(path)) and path.suffix != ".toml" and not path.exists():
             path = SCENARIO_DIR / "experiments" / f"{path}.toml"
     except (OSError, ValueError):  # a null byte or an over-long name: read_toml says so
         pass
+    if path != Path(original) and not path.exists():
+        raise unknown_name(str(original), SCENARIO_DIR / "experiments", "experiment")
     raw = read_toml(path, "experiment")
     for section in raw:
         if section not in ("experiment", "levers", "uncertain"):
@@ -222,9 +232,12 @@ def load_experiment(path: str | Path) -> Experiment:
         )
     if not levers and not uncertain:
         raise ScenarioError(f"{path}: nothing to vary; give [levers] or [uncertain]")
-    for name in (head["scenario"], head.get("against")):
-        if name:
-            load(name)  # a missing or bad scenario is refused here, before any run
+    for key in ("scenario", "against"):
+        if head.get(key):
+            try:
+                load(head[key])  # a missing or bad scenario is refused here, before any run
+            except ScenarioError as err:
+                raise ScenarioError(f"{path}: key 'experiment.{key}': {err}") from None
     exp = Experiment(
         name=head["name"],
         path=path,

@@ -10,6 +10,7 @@ different seeds), not uncertainty in the parameters.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -17,10 +18,11 @@ import pandas as pd
 from tqdm import tqdm
 
 from model import plots
+from model.runs import interrupt
 from model.runs.effect import effects_for_seed
-from model.runs.results import RESULTS_DIR, RunWriter, atomic_write_csv, new_run_dir
-from model.runs.runner import collect_seeds, run_seed
-from model.scenario import Scenario
+from model.runs.results import RESULTS_DIR, atomic_write_csv, open_run
+from model.runs.runner import collect_seeds, run_seed, write_outputs
+from model.scenario import NAME_MAX, Scenario
 
 
 def summarise(effects: pd.DataFrame) -> pd.DataFrame:
@@ -36,43 +38,65 @@ def summarise(effects: pd.DataFrame) -> pd.DataFrame:
     ).reset_index()
 
 
-def compare(scenario: Scenario, against: Scenario, out: Path = RESULTS_DIR, progress: bool = True) -> Path:
-    """Run both scenarios with the same seeds; write the run directory and return it."""
+def label_for(scenario: str, against: str) -> str:
+    """The comparison's name in results (``<scenario>-vs-<against>``). Two names of up to 64
+    characters can make a longer one than a results name may be (``NAME_MAX``): it is then cut
+    and ended by a hash of the whole, so it stays safe and different comparisons stay apart."""
+    label = f"{scenario}-vs-{against}"
+    if len(label) <= NAME_MAX:
+        return label
+    tag = hashlib.sha256(label.encode()).hexdigest()[:8]
+    return f"{label[: NAME_MAX - len(tag) - 1]}-{tag}"
+
+
+def compare(
+    scenario: Scenario,
+    against: Scenario,
+    out: Path = RESULTS_DIR,
+    progress: bool = True,
+    resume: Path | None = None,
+) -> Path:
+    """Run both scenarios with the same seeds; write the run directory and return it. With
+    ``resume`` (an interrupted or failed comparison of the same two scenarios and settings),
+    the seeds stored there are reused and only the others run."""
     first, n = scenario["run"]["seed"], scenario["run"]["seeds"]
     seeds = list(range(first, first + n))
-    label = f"{scenario.name}-vs-{against.name}"
-    run_dir = new_run_dir(Path(out), label)
-    writer = RunWriter(
-        run_dir,
-        {
-            "scenario": scenario.to_dict(),
-            "against": against.to_dict(),
-            "seeds": seeds,
-            "scale": scenario["run"]["scale"],
-            "kind": "compare",
-        },
-    )
-    bar = tqdm(total=2 * scenario.months * n, unit="month", desc=label, disable=not progress, leave=False)
+    label = label_for(scenario.name, against.name)
+    manifest = {
+        "scenario": scenario.to_dict(),
+        "against": against.to_dict(),
+        "seeds": seeds,
+        "scale": scenario["run"]["scale"],
+        "kind": "compare",
+        "label": label,
+    }
+    writer, done = open_run(Path(out), label, manifest, resume)
+    run_dir = writer.dir
+    todo = len([s for s in seeds if s not in done])
+    bar = tqdm(total=2 * scenario.months * todo, unit="month", desc=label, disable=not progress, leave=False)
+
+    def on_month() -> None:
+        interrupt.check()
+        bar.update(1)
 
     def one_seed(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-        ind_b, pyr_b = run_seed(against, seed, on_month=lambda: bar.update(1))
-        ind_s, pyr_s = run_seed(scenario, seed, on_month=lambda: bar.update(1))
+        ind_b, pyr_b = run_seed(against, seed, on_month=on_month)
+        ind_s, pyr_s = run_seed(scenario, seed, on_month=on_month)
         eff = effects_for_seed(ind_s, ind_b)
         eff.insert(0, "seed", seed)
         eff.insert(0, "scenario", label)
         return pd.concat([ind_b, ind_s, eff], ignore_index=True), pd.concat([pyr_b, pyr_s], ignore_index=True)
 
-    indicators, pyramids = collect_seeds(writer, seeds, bar, one_seed)
+    indicators, pyramids = collect_seeds(writer, seeds, bar, one_seed, done)
     table = pd.concat(indicators, ignore_index=True)
     summary = summarise(table[table.scenario == label])
-    try:
+
+    def write() -> None:
         atomic_write_csv(run_dir / "effects.csv", summary)
         writer.tables(table, pd.concat(pyramids, ignore_index=True))
         plots.save_compare_figures(run_dir, table, summary, scenario.name, against.name)
-    except BaseException:
-        writer.close("failed while writing the effects, tables or figures (every seed finished: see seeds/)")
-        raise
-    writer.close("complete")
+
+    write_outputs(writer, write)
     return run_dir
 
 

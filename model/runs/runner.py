@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,8 @@ from tqdm import tqdm
 from model import plots
 from model.categories import Sex
 from model.model import BaotouModel
-from model.runs.results import RESULTS_DIR, RunWriter, new_run_dir
+from model.runs import interrupt
+from model.runs.results import RESULTS_DIR, RunWriter, StoredSeeds, open_run
 from model.scenario import Scenario
 
 
@@ -45,47 +47,93 @@ def run_seed(scenario: Scenario, seed: int, on_month=None) -> tuple[pd.DataFrame
     return indicators, pyramids
 
 
-def collect_seeds(writer: RunWriter, seeds: list[int], bar: tqdm, one_seed) -> tuple[list, list]:
-    """Run ``one_seed(seed) -> (indicators, pyramids)`` for each seed, writing each as it finishes.
+def collect_seeds(
+    writer: RunWriter,
+    seeds: list[int],
+    bar: tqdm,
+    one_seed: Callable[[int], tuple[pd.DataFrame, pd.DataFrame]],
+    done: StoredSeeds | None = None,
+) -> tuple[list, list]:
+    """Run ``one_seed(seed) -> (indicators, pyramids)`` for each seed not ``done`` already (a
+    resumed run's stored seeds), writing each as it finishes; the tables come in seed order.
 
-    An interruption or failure writes what finished, marks the run interrupted, and re-raises.
+    An interruption or failure writes what finished, marks the run interrupted or failed, notes
+    on the exception what was kept, and re-raises.
     """
+    done = done or {}
     indicators, pyramids = [], []
     try:
         for seed in seeds:
-            bar.set_postfix(seed=seed)
-            ind, pyr = one_seed(seed)
-            writer.seed_finished(seed, ind, pyr)
+            if seed in done:
+                ind, pyr = done[seed]
+            else:
+                bar.set_postfix(seed=seed)
+                ind, pyr = one_seed(seed)
+                interrupt.check()  # an interrupt lost on the way: this seed may be cut short
+                writer.seed_finished(seed, ind, pyr)
             indicators.append(ind)
             pyramids.append(pyr)
     except BaseException as err:
         status = "interrupted" if isinstance(err, KeyboardInterrupt) else f"failed: {type(err).__name__}: {err}"
-        if indicators:
+        finished = len(writer.manifest["seeds_finished"])
+        if finished:
             writer.finish(pd.concat(indicators), pd.concat(pyramids), status=status)
         else:
             writer.close(f"{status} (no seed finished)")
+        resume = f"rerun the same command with --resume {writer.dir}"
+        interrupt.note_kept(
+            err,
+            f"{finished} of {len(seeds)} seeds finished, kept in {writer.dir}; to finish, {resume}"
+            if finished
+            else f"no seed had finished; {writer.dir} holds only its manifest (to start again there, {resume})",
+        )
         raise
     finally:
         bar.close()
     return indicators, pyramids
 
 
-def run_scenario(scenario: Scenario, out: Path = RESULTS_DIR, progress: bool = True) -> Path:
-    """Run every seed of ``scenario``, writing results as they finish; returns the run directory."""
-    first_seed, n_seeds = scenario["run"]["seed"], scenario["run"]["seeds"]
-    seeds = list(range(first_seed, first_seed + n_seeds))
-    run_dir = new_run_dir(Path(out), scenario.name)
-    writer = RunWriter(run_dir, {"scenario": scenario.to_dict(), "seeds": seeds, "scale": scenario["run"]["scale"]})
-    bar = tqdm(total=scenario.months * n_seeds, unit="month", desc=scenario.name, disable=not progress, leave=False)
-    all_ind, all_pyr = collect_seeds(writer, seeds, bar, lambda seed: run_seed(scenario, seed, lambda: bar.update(1)))
-    indicators, pyramids = pd.concat(all_ind, ignore_index=True), pd.concat(all_pyr, ignore_index=True)
-    writer.tables(indicators, pyramids)
+def write_outputs(writer: RunWriter, write: Callable[[], None]) -> None:
+    """Write the tables and figures once every seed finished, then say "complete" (last)."""
+    kept = f"every seed finished, kept in {writer.dir / 'seeds'}; to write the tables and figures, "
+    kept += f"rerun the same command with --resume {writer.dir}"
     try:
-        plots.save_run_figures(run_dir, indicators, pyramids)
-    except BaseException:
-        writer.close("failed while drawing the figures (the tables are complete)")
+        write()
+        interrupt.check()  # never "complete" after a Ctrl-C, even one caught on the way
+    except BaseException as err:
+        how = "interrupted" if isinstance(err, KeyboardInterrupt) else f"failed ({type(err).__name__}: {err})"
+        writer.close(f"{how} while writing the tables or figures (every seed finished: see seeds/)")
+        interrupt.note_kept(err, kept)
         raise
     writer.close("complete")
+
+
+def run_scenario(
+    scenario: Scenario, out: Path = RESULTS_DIR, progress: bool = True, resume: Path | None = None
+) -> Path:
+    """Run every seed of ``scenario``, writing results as they finish; returns the run directory.
+    With ``resume`` (an interrupted or failed run of the same scenario and settings), the seeds
+    stored there are reused and only the others run."""
+    first_seed, n_seeds = scenario["run"]["seed"], scenario["run"]["seeds"]
+    seeds = list(range(first_seed, first_seed + n_seeds))
+    manifest = {"scenario": scenario.to_dict(), "seeds": seeds, "scale": scenario["run"]["scale"]}
+    writer, done = open_run(Path(out), scenario.name, manifest, resume)
+    run_dir = writer.dir
+    todo = len([s for s in seeds if s not in done])
+    bar = tqdm(total=scenario.months * todo, unit="month", desc=scenario.name, disable=not progress, leave=False)
+
+    def on_month() -> None:
+        interrupt.check()
+        bar.update(1)
+
+    all_ind, all_pyr = collect_seeds(writer, seeds, bar, lambda seed: run_seed(scenario, seed, on_month), done)
+    indicators, pyramids = pd.concat(all_ind, ignore_index=True), pd.concat(all_pyr, ignore_index=True)
+
+    def write() -> None:
+        writer.tables(indicators, pyramids)
+        plots.save_run_figures(run_dir, indicators, pyramids)
+
+    write_outputs(writer, write)
     return run_dir
 
 
