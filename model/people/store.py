@@ -177,9 +177,9 @@ class People:
 
     def __init__(self, capacity: int = 1024) -> None:
         self._n = 0
-        self._data: dict[str, np.ndarray] = {
-            name: np.full(capacity, c.default, dtype=c.dtype) for name, c in COLUMNS.items()
-        }
+        # Rows beyond ``len(self)`` are written by ``add`` before they are read, so the spare
+        # capacity is left unwritten (the full city's columns are about 350 MB).
+        self._data: dict[str, np.ndarray] = {name: np.empty(capacity, dtype=c.dtype) for name, c in COLUMNS.items()}
         self.next_person_id = 0
         self.next_household_id = 0
         self._by_household: tuple[int, np.ndarray, np.ndarray] | None = None  # see members_of
@@ -220,7 +220,7 @@ class People:
         if need > capacity:
             new_capacity = max(need, int(capacity * 1.25) + 1024)
             for name, col in COLUMNS.items():
-                grown: np.ndarray = np.full(new_capacity, col.default, dtype=col.dtype)
+                grown: np.ndarray = np.empty(new_capacity, dtype=col.dtype)
                 grown[: self._n] = self._data[name][: self._n]
                 self._data[name] = grown
         rows = slice(self._n, need)
