@@ -187,6 +187,10 @@ class People:
         # kept until rows, ``alive`` or ``role`` change (``changed``).
         self._version = 0
         self._cache: dict[str, tuple[int, Any]] = {}
+        # Rows by month of their next candidate moment, per event drawn by thinning
+        # (``model/draws/thinning.py``); ``layout`` counts compactions, which move rows.
+        self.calendars: dict[str, Any] = {}
+        self.layout = 0
 
     def __len__(self) -> int:
         return self._n
@@ -248,6 +252,7 @@ class People:
             self._data[name][:kept] = self._data[name][: self._n][keep]
         self._n = kept
         self._by_household = None
+        self.layout += 1
         self.changed()
 
     def members_of(self, household_ids: np.ndarray) -> np.ndarray:
