@@ -10,6 +10,7 @@ attributes and the households follow from documented assumptions.
 from __future__ import annotations
 
 import csv
+from typing import Any
 
 import numpy as np
 from scipy.interpolate import PchipInterpolator
@@ -101,11 +102,34 @@ def education_for_age(age: np.ndarray, is_student: np.ndarray, rng: np.random.Ge
     return level.astype(np.int8)
 
 
+# The last populations built in this process, by what they are built from: an experiment's runs
+# (a scenario and its counterfactual, the points of a design) start from the same population at
+# the same scale and seed, and copying it is cheaper than drawing it again.
+_BUILT: dict[tuple, tuple[People, float, Any]] = {}
+
+
 def synthesize(scale: float, demography: dict, rng: np.random.Generator, seed: int = 0) -> tuple[People, float]:
     """Build the census-day population at ``scale``; returns it and the persons per agent.
 
-    ``rng`` draws the population; ``seed`` keys each person's own event draws.
+    ``rng`` draws the population; ``seed`` keys each person's own event draws. A population
+    built before in this process from the same inputs (scale, demography, seed and the state of
+    ``rng``) is copied instead, and ``rng`` left as drawing it would leave it: the same numbers.
     """
+    data = repr(params.load("population"))  # the census data too, should a caller change them
+    key = (scale, tuple(sorted(demography.items())), seed, repr(rng.bit_generator.state), data)
+    if key in _BUILT:
+        people, weight, state = _BUILT[key]
+        rng.bit_generator.state = state
+        return people.copy(), weight
+    people, weight = _synthesize(scale, demography, rng, seed)
+    if len(people) <= params.value("run", "reuse_population_rows"):
+        if len(_BUILT) >= params.value("run", "reuse_populations"):
+            _BUILT.pop(next(iter(_BUILT)))
+        _BUILT[key] = (people.copy(), weight, rng.bit_generator.state)
+    return people, weight
+
+
+def _synthesize(scale: float, demography: dict, rng: np.random.Generator, seed: int) -> tuple[People, float]:
     pop = params.load("population")
     total = int(pop["census_total"]["value"])
     n = int(round(total * scale))

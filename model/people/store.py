@@ -255,6 +255,13 @@ class People:
         self.layout += 1
         self.changed()
 
+    def copy(self) -> People:
+        """An independent store with the same people (look-ups and calendars start afresh)."""
+        out = People(capacity=0)
+        out._data = {name: column.copy() for name, column in self._data.items()}
+        out._n, out.next_person_id, out.next_household_id = self._n, self.next_person_id, self.next_household_id
+        return out
+
     def members_of(self, household_ids: np.ndarray) -> np.ndarray:
         """Rows of the living members of these households, in row order.
 
