@@ -39,8 +39,8 @@ CALENDAR_MONTHS: int = params.value("run", "calendar_months")
 
 
 class Calendar:
-    """Rows by the month of their next candidate moment, for one event: each month's candidates
-    are the rows in that month's bucket instead of a pass over every row.
+    """Rows by the month of their next event (``due``/``file``; the deaths use it), so that each
+    month's rows are those in that month's bucket instead of a pass over every row.
 
     Exact: it gives the rows with a moment before the month's end, as the pass would, because a
     moment changes only where it is followed (drawn in ``events_this_month``, reset by
@@ -145,8 +145,10 @@ def events_this_month(
     key = people.column("key")
     # Everyone with a moment before the month's end; what follows works on these few rows only
     # (``pos``: positions among them), never on the whole population again.
-    calendar = _calendar(people, name, at, month)
-    candidates = np.flatnonzero(at < month + 1) if calendar is None else calendar.due(at, month)
+    # One pass over every row: with migration the calendar was slower for these events (measured,
+    # benchmarks/README.md: the month's candidates are many, and arrivals and new heads add rows
+    # to look at each month); deaths use it (``due``).
+    candidates = np.flatnonzero(at < month + 1)
     happened = np.zeros(candidates.size, dtype=bool)
     new = candidates[at[candidates] == UNSCHEDULED]  # newcomers and newborns: their moments start now
     with np.errstate(divide="ignore"):  # a hazard that is always 0 has no moments (at = inf)
@@ -165,8 +167,6 @@ def events_this_month(
             at[due] += exponential(key[due], seed, f"{name}_next_{k}", month) / rate[due]
             pos = pos[at[due] < month + 1]
             k += 1
-    if calendar is not None:
-        calendar.file(candidates, at, month + 1)  # their next moments, all after this month
     return candidates[happened]
 
 
