@@ -47,7 +47,10 @@ class _Grouping:
     ) -> np.ndarray:
         """For each target, a random member of ``pool`` with that stratum and age, or -1."""
         key_pool = self.stratum[pool].astype(np.int64) * 256 + self.age[pool]
-        order = np.argsort(key_pool, kind="stable")
+        # Keys below 2**15 are sorted as 16-bit integers: numpy then sorts by radix, the same
+        # stable order, several times faster on the full city.
+        small = key_pool.astype(np.int16) if key_pool.size and key_pool.max() < 2**15 else key_pool
+        order = np.argsort(small, kind="stable")
         sorted_pool, sorted_keys = pool[order], key_pool[order]
         key = stratum.astype(np.int64) * 256 + np.clip(target_age, 0, 255)
         lo = np.searchsorted(sorted_keys, key, side="left")

@@ -12,6 +12,7 @@ county-level division, so that the divisions' urban and rural residents are the 
 from __future__ import annotations
 
 import csv
+from typing import Any
 
 import numpy as np
 from scipy.interpolate import PchipInterpolator
@@ -87,8 +88,15 @@ def education_for_age(age: np.ndarray, is_student: np.ndarray, rng: np.random.Ge
     entry = params.load("population")["education_by_age"]
     table = np.asarray(entry["value"])
     row = np.clip(np.searchsorted(entry["bands"], np.maximum(age, 25), side="right") - 1, 0, len(table) - 1)
-    cum = np.cumsum(table, axis=1)[row]
-    level = (rng.random(age.size)[:, None] > cum).sum(axis=1).clip(0, len(Education) - 1)
+    cum = np.cumsum(table, axis=1)
+    u = rng.random(age.size)
+    # The level is the number of cumulative shares below the draw: found per age band by
+    # bisection (each band's shares only grow) instead of comparing every person with every level.
+    level = np.empty(age.size, dtype=np.int64)
+    for band in range(len(table)):
+        rows = row == band
+        level[rows] = np.searchsorted(cum[band], u[rows], side="left")
+    level = level.clip(0, len(Education) - 1)
     level = np.where(age < 22, Education.PRIMARY_OR_LESS, level)
     level = np.where((age >= 15) & (age < 22), Education.JUNIOR_SECONDARY, level)
     senior = params.value("population", "senior_secondary_share_18_21")
@@ -118,22 +126,57 @@ def divisions_of_households(size: np.ndarray, urban: np.ndarray, rng: np.random.
     return out
 
 
+# The last populations built in this process, by what they are built from: an experiment's runs
+# (a scenario and its counterfactual, the points of a design) start from the same population at
+# the same scale and seed, and copying it is cheaper than drawing it again.
+_BUILT: dict[tuple, tuple[People, float, Any]] = {}
+
+
 def synthesize(scale: float, demography: dict, rng: np.random.Generator, seed: int = 0) -> tuple[People, float]:
     """Build the census-day population at ``scale``; returns it and the persons per agent.
 
-    ``rng`` draws the population; ``seed`` keys each person's own event draws.
+    ``rng`` draws the population; ``seed`` keys each person's own event draws. A population
+    built before in this process from the same inputs (scale, demography, seed and the state of
+    ``rng``) is copied instead, and ``rng`` left as drawing it would leave it: the same numbers.
     """
+    # The census data too (population and divisions), should a caller change them.
+    data = repr(params.load("population")) + repr(params.load("districts"))
+    key = (scale, tuple(sorted(demography.items())), seed, repr(rng.bit_generator.state), data)
+    if key in _BUILT:
+        people, weight, state = _BUILT[key]
+        rng.bit_generator.state = state
+        return people.copy(), weight
+    people, weight = _synthesize(scale, demography, rng, seed)
+    if len(people) <= params.value("run", "reuse_population_rows"):
+        if len(_BUILT) >= params.value("run", "reuse_populations"):
+            _BUILT.pop(next(iter(_BUILT)))
+        _BUILT[key] = (people.copy(), weight, rng.bit_generator.state)
+    return people, weight
+
+
+def _synthesize(scale: float, demography: dict, rng: np.random.Generator, seed: int) -> tuple[People, float]:
     pop = params.load("population")
     total = int(pop["census_total"]["value"])
     n = int(round(total * scale))
     if n < 1:
         raise ValueError(f"scale {scale} gives no agents; the smallest scale is {1 / total:.2e}")
     counts = integerise(joint_table(demography), n, rng)
-    cell = np.repeat(np.arange(counts.size), counts.ravel())
+    cell = np.repeat(np.arange(counts.size, dtype=np.int32), counts.ravel())
     rng.shuffle(cell)  # row order carries no information
-    sex, age, non_hukou, urban = (a.astype(np.int64) for a in np.unravel_index(cell, counts.shape))
+    # Small integer types: the values are the same, the full city's temporaries take less memory
+    # and sort faster (numpy sorts 16-bit keys by radix).
+    sex_i, age_i, non_hukou_i, urban_i = np.unravel_index(cell, counts.shape)
+    del cell
+    sex, age = sex_i.astype(np.int8), age_i.astype(np.int16)
+    non_hukou, urban_cell = non_hukou_i.astype(np.int8), urban_i.astype(np.int8)
+    del sex_i, age_i, non_hukou_i, urban_i
     hukou = non_hukou == 0
-    urban = urban == 1
+    urban = urban_cell == 1
+
+    # The store is allocated now and each column written as soon as it is final, so the
+    # temporaries do not pile up (peak memory of the full city).
+    people = People(capacity=int(n * 1.1) + 1024)
+    people.add(n, sex=sex, hukou=hukou, urban=urban)
 
     # Students: urban 18-23 year-olds, split by hukou as assumed.
     is_student = np.zeros(n, dtype=bool)
@@ -144,12 +187,15 @@ def synthesize(scale: float, demography: dict, rng: np.random.Generator, seed: i
         is_student[rng.choice(pool, min(want, pool.size), replace=False)] = True
 
     education = education_for_age(age, is_student, rng)
-    rate = employment_rate(pop, age, sex, hukou)
-    employed = (rng.random(n) < rate) & ~is_student
+    people.education[:] = education
+    employed = (rng.random(n) < employment_rate(pop, age, sex, hukou)) & ~is_student
+    people.employed[:] = employed
     wage_mult = np.asarray(pop["wage_by_education"]["value"])[education]
     sigma = pop["wage_dispersion"]["value"]
     wage = pop["average_wage"]["value"] * wage_mult * np.exp(sigma * rng.standard_normal(n) - sigma**2 / 2)
-    income = np.where(employed, wage, 0.0)
+    del wage_mult
+    people.income[:] = np.where(employed, wage, 0.0)
+    del wage
 
     talent = (
         employed
@@ -162,15 +208,22 @@ def synthesize(scale: float, demography: dict, rng: np.random.Generator, seed: i
     kind[~hukou & (age >= 16) & (age <= 64)] = Kind.MIGRANT_WORKER
     kind[is_student & ~hukou] = Kind.GRADUATE  # local students keep their household's kind
     kind[talent] = Kind.TALENT
+    del talent
 
-    stratum = non_hukou * 2 + urban
+    stratum = non_hukou * 2 + urban_cell
+    del urban_cell
     household, role = form_households(age, sex, stratum, is_student, rng)
+    del stratum
+    people.household_id[:] = household
+    people.role[:] = role
     # Household attributes follow the head.
     head_row = np.full(household.max() + 1, -1, dtype=np.int64)
     head_row[household[role == Role.HEAD]] = np.flatnonzero(role == Role.HEAD)
-    head = head_row[household]
     dependent = (age < 16) | (role == Role.PARENT)
-    kind = np.where(dependent, kind[head], kind).astype(np.int8)
+    del role
+    kind = np.where(dependent, kind[head_row[household]], kind).astype(np.int8)
+    del dependent
+    people.kind[:] = kind
 
     tenure_levels = pop["tenure_levels"]["value"]
     assert tenure_levels == [t.name.lower() for t in Tenure]
@@ -180,55 +233,44 @@ def synthesize(scale: float, demography: dict, rng: np.random.Generator, seed: i
         rng.choice(len(Tenure), n_households, p=pop["tenure_hukou"]["value"]),
         rng.choice(len(Tenure), n_households, p=pop["tenure_non_hukou"]["value"]),
     )
-    tenure = np.where(is_student, Tenure.DORMITORY, household_tenure[household]).astype(np.int8)
+    people.tenure[:] = np.where(is_student, Tenure.DORMITORY, household_tenure[household])
+    del household_tenure
 
     household_division = divisions_of_households(np.bincount(household, minlength=n_households), urban[head_row], rng)
     division = household_division[household]
-    area = np.where(divisions.urban_district_mask()[division], Area.MAIN_URBAN, Area.OUTER).astype(np.int8)
+    del household_division
+    people.division[:] = division
+    people.area[:] = np.where(divisions.urban_district_mask()[division], Area.MAIN_URBAN, Area.OUTER)
+    del division
 
     origin_shares = pop["origin_shares_non_hukou"]["value"]
     household_origin = 1 + rng.choice(len(origin_shares), n_households, p=origin_shares)
-    origin = np.where(hukou, Origin.BAOTOU, household_origin[household]).astype(np.int8)
+    people.origin[:] = np.where(hukou, Origin.BAOTOU, household_origin[household])
+    del household_origin
 
     age_months = age * 12 + rng.integers(0, 12, n)
+    people.age_months[:] = age_months
     mean_stay = pop["non_hukou_years_in_baotou"]["value"] * 12
     household_stay = rng.exponential(mean_stay, n_households)
     stay = np.where(is_student, rng.integers(0, 48, n), household_stay[household])
+    del household_stay, household
     months_in_baotou = np.where(hukou, age_months, np.minimum(stay, age_months)).astype(np.int16)
-    working_months = np.clip(age_months - 18 * 12, 0, None)
-    contribution_months = np.minimum(months_in_baotou, working_months)
-    covered = {}
+    del stay
+    people.months_in_baotou[:] = months_in_baotou
+    contribution_months = np.minimum(months_in_baotou, np.clip(age_months - 18 * 12, 0, None))
+    del age_months, months_in_baotou
     for key in ("social_insurance", "provident_fund"):
         entry = pop[f"{key}_coverage"]
         assert entry["kinds"] == [k.name.lower() for k in Kind]
-        covered[key] = employed & (rng.random(n) < np.asarray(entry["value"])[kind])
+        covered = employed & (rng.random(n) < np.asarray(entry["value"])[kind])
+        people.column(key)[:] = covered
+        people.column(f"{key}_months")[:] = np.where(covered, contribution_months, 0)
+    del contribution_months
 
     keys = derive_keys(np.arange(n, dtype=np.uint64), salt(0, "census"))
-    people = People(capacity=int(n * 1.1) + 1024)
-    people.add(
-        n,
-        key=keys,
-        death_clock=exponential(keys, seed, "death_clock"),
-        study_months=np.where(is_student, 8 + 12 * rng.integers(0, 4, n), -1),  # graduation each July
-        age_months=age_months,
-        sex=sex,
-        household_id=household,
-        role=role,
-        hukou=hukou,
-        kind=kind,
-        education=education,
-        employed=employed,
-        income=income,
-        tenure=tenure,
-        urban=urban,
-        area=area,
-        division=division,
-        origin=origin,
-        months_in_baotou=months_in_baotou,
-        social_insurance=covered["social_insurance"],
-        social_insurance_months=np.where(covered["social_insurance"], contribution_months, 0),
-        provident_fund=covered["provident_fund"],
-        provident_fund_months=np.where(covered["provident_fund"], contribution_months, 0),
-    )
+    people.key[:] = keys
+    people.death_clock[:] = exponential(keys, seed, "death_clock")
+    del keys
+    people.study_months[:] = np.where(is_student, 8 + 12 * rng.integers(0, 4, n), -1)  # graduation each July
     people.next_household_id = n_households
     return people, total / n

@@ -34,9 +34,12 @@ def deaths(people: People, rates: MonthlyRates, month: int) -> np.ndarray:
     they are here (see ``MonthlyRates.death_month``); after that a month costs one comparison.
     """
     scheduled = people.death_month
-    due = np.flatnonzero(scheduled <= month)  # also those not scheduled yet (-1)
+    # Those dying this month and those not scheduled yet (-1), from the calendar of death months
+    # (``thinning.due``) rather than a pass over every row.
+    due = thinning.due(people, "death", scheduled, month)
     new = due[scheduled[due] < 0]
     scheduled[new] = rates.death_month(people.sex[new], people.age_months[new], people.death_clock[new], month)
+    thinning.file(people, "death", new, scheduled, month + 1)
     die = due[(scheduled[due] == month) & people.alive[due]]
     people.alive[die] = False
     people.changed()

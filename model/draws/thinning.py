@@ -18,10 +18,11 @@ blur the measure's effect with chance).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
+from model import params
 from model.draws.keyed import exponential, uniform
 
 
@@ -34,12 +35,96 @@ class People(Protocol):
 
 
 UNSCHEDULED = -1.0  # candidate moment of people who have none yet: scheduled from their first month
+CALENDAR_MONTHS: int = params.value("run", "calendar_months")
+
+
+class Calendar:
+    """Rows by the month of their next event (``due``/``file``; the deaths use it), so that each
+    month's rows are those in that month's bucket instead of a pass over every row.
+
+    Exact: it gives the rows with a moment before the month's end, as the pass would, because a
+    moment changes only where it is followed (drawn in ``events_this_month``, reset by
+    ``reschedule``, new rows from ``People.add``); rows move only at compaction, which the store
+    counts (``layout``), and the calendar is then built again, as it is when the months reach
+    its horizon (moments beyond it are not filed).
+    """
+
+    __slots__ = ("layout", "tracked", "last", "horizon", "buckets", "pending")
+
+    def __init__(self, at: np.ndarray, month: int, layout: int) -> None:
+        self.layout = layout
+        self.tracked = at.size  # rows below this are filed (or have no moment before the horizon)
+        self.last = month
+        self.horizon = month + CALENDAR_MONTHS
+        self.buckets: dict[int, list[np.ndarray]] = {}
+        self.pending: list[np.ndarray] = []  # rows whose moments were reset
+        self.file(np.flatnonzero(at < self.horizon), at, month)
+
+    def stale(self, month: int, layout: int) -> bool:
+        return layout != self.layout or month < self.last or month >= self.horizon
+
+    def file(self, rows: np.ndarray, at: np.ndarray, month: int) -> None:
+        """File ``rows`` under the month of their moment (``month`` at the earliest); rows stay
+        in row order within a bucket."""
+        moment = at[rows]
+        rows = rows[moment < self.horizon]
+        if rows.size == 0:
+            return
+        offset = (np.maximum(np.floor(at[rows]), month) - month).astype(np.int16)  # < CALENDAR_MONTHS
+        order = np.argsort(offset, kind="stable")  # 16-bit keys: a radix sort
+        offset, rows = offset[order], rows[order].astype(np.int32)
+        edges = np.flatnonzero(offset[1:] != offset[:-1]) + 1
+        for first, part in zip(np.concatenate(([0], edges)), np.split(rows, edges), strict=True):
+            self.buckets.setdefault(month + int(offset[first]), []).append(part)
+
+    def due(self, at: np.ndarray, month: int) -> np.ndarray:
+        """Rows with a moment before the end of ``month``, in row order."""
+        parts = [part for m in sorted(m for m in self.buckets if m <= month) for part in self.buckets.pop(m)]
+        parts += self.pending
+        self.pending = []
+        if at.size > self.tracked:
+            parts.append(np.arange(self.tracked, at.size, dtype=np.int32))
+            self.tracked = at.size
+        self.last = month
+        if not parts:
+            return np.empty(0, dtype=np.intp)
+        rows = parts[0] if len(parts) == 1 else np.unique(np.concatenate(parts))  # one bucket: sorted already
+        rows = rows.astype(np.intp)
+        return rows[at[rows] < month + 1]
+
+
+def _calendar(people: People, name: str, at: np.ndarray, month: int) -> Calendar | None:
+    """The event's calendar kept on the store, built afresh when stale; None for stores that do
+    not keep calendars (then every row is looked at)."""
+    calendars: dict[str, Any] | None = getattr(people, "calendars", None)
+    if calendars is None:
+        return None
+    layout = getattr(people, "layout", 0)
+    calendar = calendars.get(name)
+    if calendar is None or calendar.stale(month, layout):
+        calendar = calendars[name] = Calendar(at, month, layout)
+    return calendar
 
 
 def highest_from(table: np.ndarray) -> np.ndarray:
     """The highest value from each position on: a bound, from a person's age (or duration) on,
     for a hazard tabulated by age (or duration), which only grows."""
     return np.maximum.accumulate(table[::-1])[::-1]
+
+
+def due(people: People, name: str, at: np.ndarray, month: int) -> np.ndarray:
+    """Rows whose ``at`` (the month, with fraction, of their next moment for ``name``; -1 for
+    none yet) is before the end of ``month``, in row order: from the event's calendar, or by a
+    pass over every row where the store keeps none. Moments set later must be ``filed``."""
+    calendar = _calendar(people, name, at, month)
+    return np.flatnonzero(at < month + 1) if calendar is None else calendar.due(at, month)
+
+
+def file(people: People, name: str, rows: np.ndarray, at: np.ndarray, month: int) -> None:
+    """Tell the event's calendar the moments of ``rows`` set in ``month`` (after ``due``)."""
+    calendar = getattr(people, "calendars", {}).get(name)
+    if calendar is not None:
+        calendar.file(rows, at, month)
 
 
 def events_this_month(
@@ -60,6 +145,9 @@ def events_this_month(
     key = people.column("key")
     # Everyone with a moment before the month's end; what follows works on these few rows only
     # (``pos``: positions among them), never on the whole population again.
+    # One pass over every row: with migration the calendar was slower for these events (measured,
+    # benchmarks/README.md: the month's candidates are many, and arrivals and new heads add rows
+    # to look at each month); deaths use it (``due``).
     candidates = np.flatnonzero(at < month + 1)
     happened = np.zeros(candidates.size, dtype=bool)
     new = candidates[at[candidates] == UNSCHEDULED]  # newcomers and newborns: their moments start now
@@ -85,5 +173,8 @@ def events_this_month(
 def reschedule(people: People, rows: np.ndarray, names: tuple[str, ...]) -> None:
     """Draw these people's moments afresh from next time, for events whose bound may have risen
     (a spouse or child who becomes head of the household starts deciding for it)."""
+    calendars: dict[str, Any] = getattr(people, "calendars", {})
     for name in names:
         people.column(f"{name}_at")[rows] = UNSCHEDULED
+        if name in calendars:
+            calendars[name].pending.append(np.asarray(rows, dtype=np.int32))

@@ -179,9 +179,9 @@ class People:
 
     def __init__(self, capacity: int = 1024) -> None:
         self._n = 0
-        self._data: dict[str, np.ndarray] = {
-            name: np.full(capacity, c.default, dtype=c.dtype) for name, c in COLUMNS.items()
-        }
+        # Rows beyond ``len(self)`` are written by ``add`` before they are read, so the spare
+        # capacity is left unwritten (the full city's columns are about 350 MB).
+        self._data: dict[str, np.ndarray] = {name: np.empty(capacity, dtype=c.dtype) for name, c in COLUMNS.items()}
         self.next_person_id = 0
         self.next_household_id = 0
         self._by_household: tuple[int, np.ndarray, np.ndarray] | None = None  # see members_of
@@ -189,6 +189,10 @@ class People:
         # kept until rows, ``alive`` or ``role`` change (``changed``).
         self._version = 0
         self._cache: dict[str, tuple[int, Any]] = {}
+        # Rows by month of their next candidate moment, per event drawn by thinning
+        # (``model/draws/thinning.py``); ``layout`` counts compactions, which move rows.
+        self.calendars: dict[str, Any] = {}
+        self.layout = 0
 
     def __len__(self) -> int:
         return self._n
@@ -222,7 +226,7 @@ class People:
         if need > capacity:
             new_capacity = max(need, int(capacity * 1.25) + 1024)
             for name, col in COLUMNS.items():
-                grown: np.ndarray = np.full(new_capacity, col.default, dtype=col.dtype)
+                grown: np.ndarray = np.empty(new_capacity, dtype=col.dtype)
                 grown[: self._n] = self._data[name][: self._n]
                 self._data[name] = grown
         rows = slice(self._n, need)
@@ -250,7 +254,15 @@ class People:
             self._data[name][:kept] = self._data[name][: self._n][keep]
         self._n = kept
         self._by_household = None
+        self.layout += 1
         self.changed()
+
+    def copy(self) -> People:
+        """An independent store with the same people (look-ups and calendars start afresh)."""
+        out = People(capacity=0)
+        out._data = {name: column.copy() for name, column in self._data.items()}
+        out._n, out.next_person_id, out.next_household_id = self._n, self.next_person_id, self.next_household_id
+        return out
 
     def members_of(self, household_ids: np.ndarray) -> np.ndarray:
         """Rows of the living members of these households, in row order.

@@ -126,11 +126,9 @@ def generate(d: Draw, month: int) -> Candidates:
     return Candidates(ch, fam)
 
 
-# Candidates a month from which drawing the next month's on a second thread pays: below it the
-# draws are thousands of small numpy calls that hold the interpreter lock, and handing it back and
-# forth costs more than the overlap saves (measured at 1:50: 1.73 s a run with the thread, 1.52 s
-# without).
-DRAW_AHEAD_FROM = 20_000
+# Candidates a month from which drawing the next month's on a second thread pays (the measurement
+# is in model/data/run.toml).
+DRAW_AHEAD_FROM: int = params.value("run", "draw_ahead_from")
 
 
 class CandidateFeed:
