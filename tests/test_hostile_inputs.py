@@ -351,7 +351,8 @@ def test_an_unknown_name_gets_did_you_mean_and_the_list(tmp_path, command):
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     (line,) = done.stderr.strip().splitlines()
     close = "loans_and_rental" if command[0] == "experiment" else "policy_2022"
-    listed = "behaviour_sobol" if command[0] == "experiment" else "baseline, group_entrepreneurship"
+    folder = ROOT / "scenarios" / ("experiments" if command[0] == "experiment" else "")
+    listed = ", ".join(sorted(f.stem for f in folder.glob("*.toml")))
     assert f"did you mean '{close}'?" in line and f"available: {listed}" in line, line
 
 
