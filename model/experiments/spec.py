@@ -52,6 +52,8 @@ OUTCOMES = (
     "extra_population_2035",
     "cost_2035",
     "cost_per_additional_resident_2035",
+    "discounted_cost_per_additional_resident_year_2035",
+    "deadweight_share_2035",
 )
 EXPERIMENT_KEYS = {
     "name": str,

@@ -133,9 +133,10 @@ class Package:
         return sum((m.bring_family_gain(ch, month) for m in self.in_force(month)), np.zeros(len(ch)))
 
     # --- events -------------------------------------------------------------------------------
-    def on_births(self, births: int, month: Month) -> None:
+    def on_births(self, births: int, month: Month, keys: np.ndarray) -> None:
+        """``births`` babies were born this month; ``keys`` are theirs (for the books)."""
         for m in self.in_force(month):
-            m.on_births(births, month)
+            m.on_births(births, month, keys)
 
     def on_purchase(self, ch: Choosers, month: Month) -> None:
         for m in self.in_force(month):
