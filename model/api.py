@@ -79,7 +79,9 @@ def compare(
         per_seed.append(eff)
     effects = pd.concat(per_seed, ignore_index=True)
     runs = [
-        Run(pd.concat([p[k] for p in parts], ignore_index=True), pd.concat([p[k + 1] for p in parts], ignore_index=True))
+        Run(
+            pd.concat([p[k] for p in parts], ignore_index=True), pd.concat([p[k + 1] for p in parts], ignore_index=True)
+        )
         for k in (0, 2)
     ]
     return Comparison(runs[0], runs[1], effects, summarise(effects))

@@ -204,12 +204,9 @@ INDICATORS: dict[str, Indicator] = {
 
 def _book(mid: str, figure: str) -> Callable[[ModelState], float]:
     def compute(model: ModelState) -> float:
-        if mid not in model.package:
-            return 0.0  # nothing paid, so nothing to anyone
-        measure = model.package[mid]
-        if figure == "deadweight" and measure.counterfactual is None:
-            return float("nan")
-        return float(getattr(measure, figure))
+        if figure == "deadweight" and model.package.counterfactual is None:
+            return float("nan")  # no counterfactual to tell
+        return float(getattr(model.package[mid], figure)) if mid in model.package else 0.0
 
     return compute
 
@@ -220,21 +217,24 @@ def _book(mid: str, figure: str) -> Callable[[ModelState], float]:
 BOOKS: dict[str, Indicator] = {
     **{
         f"text_cost_{mid}": Indicator(
-            "yuan", f"{mid}'s spending in the year whose amounts the text gives (each a `source` in measures.toml)",
+            "yuan",
+            f"{mid}'s spending in the year whose amounts the text gives (each a `source` in measures.toml)",
             _book(mid, "spent_text"),
         )
         for mid in measure_specs()
     },
     **{
         f"assumed_cost_{mid}": Indicator(
-            "yuan", f"{mid}'s spending in the year whose amounts rest on an assumption (or a scenario's number)",
+            "yuan",
+            f"{mid}'s spending in the year whose amounts rest on an assumption (or a scenario's number)",
             _book(mid, "spent_assumed"),
         )
         for mid in measure_specs()
     },
     **{
         f"transfers_{mid}": Indicator(
-            "yuan", f"{mid}'s spending in the year paid to identified persons (not a budget or a building share)",
+            "yuan",
+            f"{mid}'s spending in the year paid to identified persons (not a budget or a building share)",
             _book(mid, "transfers"),
         )
         for mid in measure_specs()

@@ -8,8 +8,8 @@ measure is a class in one of the group modules and an entry in that file.
 
 from __future__ import annotations
 
-from model.measures import environment, family, housing, jobs, social, talent
 from model.ledger import Presence
+from model.measures import environment, family, housing, jobs, social, talent
 from model.measures.base import Measure
 from model.measures.package import Package
 from model.scenario import Scenario, measure_specs
@@ -27,10 +27,8 @@ def build(scenario: Scenario, weight: float, counterfactual: Presence | None = N
     """The package of the measures the scenario switches on, in the scenario's order; with
     ``counterfactual`` (who was in Baotou when in the counterfactual run with the same seed),
     their books tell the deadweight of each transfer."""
-    package = Package({mid: MEASURE_CLASSES[mid](cfg, weight) for mid, cfg in scenario.enabled_measures().items()})
-    for measure in package:
-        measure.counterfactual = counterfactual
-    return package
+    measures = {mid: MEASURE_CLASSES[mid](cfg, weight) for mid, cfg in scenario.enabled_measures().items()}
+    return Package(measures, counterfactual)
 
 
 LEVERS = [mid for mid in measure_specs() if MEASURE_CLASSES[mid].lever]  # the package's measures

@@ -155,7 +155,7 @@ COSTS = {
 TOTAL = "total"
 WIDTH = 105  # the printed finance view's widest line
 # effects.csv's names of the totals, where they are not "<figure>_total"; None: blank.
-_TOTAL_NAMES = {"deadweight_share": "deadweight_share", "attributed": None, "extra_population": "extra_population"}
+TOTAL_NAMES = {"deadweight_share": "deadweight_share", "attributed": None, "extra_population": "extra_population"}
 
 
 def amounts_label(text: float, assumed: float) -> str:
@@ -178,7 +178,7 @@ def costs(summary: pd.DataFrame) -> pd.DataFrame:
         names = {
             column: (None if figure == "extra_population" else f"{figure}_{mid}")
             if mid != TOTAL
-            else _TOTAL_NAMES.get(figure, f"{figure}_total")
+            else TOTAL_NAMES.get(figure, f"{figure}_total")
             for column, figure in COSTS.items()
         }
         table = pd.DataFrame({column: [mean.get((name, y), np.nan) for y in years] for column, name in names.items()})
@@ -218,8 +218,11 @@ def format_finance(summary: pd.DataFrame) -> str:
         attributed = rows.attributed.sum() if mid != TOTAL else rows.extra_population.iloc[-1]
         if mid != TOTAL and spent == 0 and net == 0 and attributed == 0:
             continue
-        per = get("discounted_cost_per_additional_resident_year" if mid == TOTAL else
-                  f"discounted_cost_per_attributed_resident_year_{mid}")
+        per = get(
+            "discounted_cost_per_additional_resident_year"
+            if mid == TOTAL
+            else f"discounted_cost_per_attributed_resident_year_{mid}"
+        )
         last = rows[rows.year == year].iloc[0]
         lines.append(
             f"{mid:<6}{rows.amounts.iloc[0]:>8}{cell(spent, 9, 2, 1e8)}{cell(net, 9, 2, 1e8)}"

@@ -36,6 +36,7 @@ def discount_base_year() -> int:
     """The year whose yuan the discounted figures are in (finance.toml)."""
     return int(params.value(FINANCE, "discount_base_year"))
 
+
 # What `compare` writes for each seed and year (scenario "<scenario>-vs-<against>"), and summarises
 # in effects.csv, in this order. <kind> is resident, migrant_worker, graduate or talent; <id> a measure.
 EFFECTS = {
@@ -172,12 +173,16 @@ year of `model/data/finance.toml` (8 %, the NDRC's 建设项目经济评价方�
 
 The mean and 90 % interval in `effects.csv` are over the seeds' values (for a ratio, over the
 seeds' ratios). The experiments' outcomes `cost_2035` and `cost_per_additional_resident_2035`
-(`outcomes.csv`, one row per point and seed) are the same cumulative net cost and ratio in 2035."""
+(`outcomes.csv`, one row per point and seed) are the same cumulative net cost and ratio in 2035;
+`cost_per_discounted_resident_year_2035` and `deadweight_share_2035` are
+`discounted_cost_per_additional_resident_year` and `deadweight_share` in 2035 (the experiments
+run the counterfactual first, as `compare` does)."""
 
 
 def wide(indicators: pd.DataFrame) -> pd.DataFrame:
     """One run's long rows (``year, indicator, value``) as a table by year, one column per indicator."""
-    return indicators.pivot_table(index="year", columns="indicator", values="value")
+    # dropna=False keeps a figure that is blank every year (the deadweight of a run without a counterfactual).
+    return indicators.pivot_table(index="year", columns="indicator", values="value", dropna=False)
 
 
 def extra_residents(a: pd.DataFrame, b: pd.DataFrame) -> pd.Series:
