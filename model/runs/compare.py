@@ -181,7 +181,9 @@ def costs(summary: pd.DataFrame) -> pd.DataFrame:
             else TOTAL_NAMES.get(figure, f"{figure}_total")
             for column, figure in COSTS.items()
         }
-        table = pd.DataFrame({column: [mean.get((name, y), np.nan) for y in years] for column, name in names.items()})
+        table = pd.DataFrame(
+            {column: [mean.get((name, y), np.nan) if name else np.nan for y in years] for column, name in names.items()}
+        )
         table.insert(0, "year", years)
         label = amounts_label(table.spending_text.sum(), table.spending_assumed.sum())
         table.insert(0, "amounts", label)
@@ -204,7 +206,7 @@ def format_finance(summary: pd.DataFrame) -> str:
     )
     lines = [
         f"Finance view to {year} (means over seeds): yuan in yi (1 yi = 100 million), cumulated from the start;",
-        f"'net disc': net cost discounted at {rate:.0%} to {base} yuan; 'dead%': share of transfers to people in",
+        f"'net disc': net cost discounted at {rate * 100:g} % to {base} yuan; 'dead%': share of transfers to people in",
         "Baotou in the counterfactual too (deadweight); 'attributed': residents attributed to the measure",
         "(total: the extra population); 'per disc yr': discounted net cost per discounted resident-year (yuan).",
         head,
@@ -242,7 +244,7 @@ def format_finance(summary: pd.DataFrame) -> str:
         f"{get('discounted_cost_per_additional_resident_year'):,.0f} discounted",
     ]
     total = table[table.measure == TOTAL]
-    by_year = [f"{int(y)} {v / 1e8:,.2f}" for y, v in zip(total.year, total.net_cost, strict=True) if v != 0]
+    by_year = [f"{int(y)} {v / 1e8:,.2f}" for y, v in zip(total.year, total.net_cost, strict=True) if round(v / 1e8, 2)]
     line = "Net cost by year, yi yuan:"
     for item in by_year:
         if len(line) + len(item) + 2 > WIDTH:
