@@ -12,7 +12,7 @@ import pandas as pd
 
 from model.runs.compare import summarise
 from model.runs.effect import effects_for_seed
-from model.runs.runner import run_seed
+from model.runs.runner import run_pair, run_seed
 from model.scenario import Scenario, load
 
 
@@ -65,17 +65,26 @@ def compare(
     end: str | None = None,
     **sections,
 ) -> Comparison:
-    """A scenario against a counterfactual with the same seeds (common random numbers); the effects
-    are defined in ``model.runs.effect`` (the difference in cost over the difference in residents)."""
-    a, b = run(name, seeds, scale, end, **sections), run(against, seeds, scale, end, **sections)
+    """A scenario against a counterfactual with the same seeds (common random numbers), each seed's
+    counterfactual first (``model.runs.runner.run_pair``); the effects are defined in
+    ``model.runs.effect`` (the difference in cost over the difference in residents, and the
+    finance view), and both runs' indicators carry their books' rows."""
+    s, b = scenario(name, seeds, scale, end, **sections), scenario(against, seeds, scale, end, **sections)
+    parts = [run_pair(s, b, seed) for seed in range(s["run"]["seed"], s["run"]["seed"] + seeds)]
     per_seed = []
-    for seed in sorted(a.indicators.seed.unique()):
-        eff = effects_for_seed(a.indicators[a.indicators.seed == seed], b.indicators[b.indicators.seed == seed])
+    for seed, (ind_a, _, ind_b, _) in zip(range(s["run"]["seed"], s["run"]["seed"] + seeds), parts, strict=True):
+        eff = effects_for_seed(ind_a, ind_b)
         eff.insert(0, "seed", seed)
         eff.insert(0, "scenario", f"{name}-vs-{against}")
         per_seed.append(eff)
     effects = pd.concat(per_seed, ignore_index=True)
-    return Comparison(a, b, effects, summarise(effects))
+    runs = [
+        Run(
+            pd.concat([p[k] for p in parts], ignore_index=True), pd.concat([p[k + 1] for p in parts], ignore_index=True)
+        )
+        for k in (0, 2)
+    ]
+    return Comparison(runs[0], runs[1], effects, summarise(effects))
 
 
 def calibration() -> dict[str, pd.DataFrame | pd.Series]:

@@ -218,14 +218,16 @@ def _main(args: argparse.Namespace) -> int:
             against = load(args.against).with_overrides(shared)
         except ScenarioError as err:
             raise ScenarioError(f"--against: {err}") from None
-        from model.runs.compare import compare, format_effects  # heavy imports once the input is checked
+        from model.runs.compare import compare, format_effects, format_finance  # heavy imports once checked
 
         began = time.perf_counter()
         run_dir = compare(scenario, against, args.out, progress=not args.quiet, resume=args.resume)
         import pandas as pd
 
         with interrupt.keeping(f"the comparison had completed: {run_dir}"):
-            print(format_effects(pd.read_csv(run_dir / "effects.csv")))
+            summary = pd.read_csv(run_dir / "effects.csv")
+            print(format_effects(summary))
+            print("\n" + format_finance(summary))
             print(
                 f"\n{scenario.name} against {against.name}: {scenario['run']['seeds']} seed(s) at scale "
                 f"{scenario['run']['scale']} in {time.perf_counter() - began:.1f} s -> {run_dir}"

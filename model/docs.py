@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from model import params
-from model.indicators import INDICATORS
+from model.indicators import BOOKS, INDICATORS
 from model.people.store import COLUMNS
 from model.scenario import measure_specs, schema
 
@@ -45,17 +45,34 @@ def outputs() -> str:
         "| `population_start` | persons | population at the first simulated month (the census at scale 1) |",
     ]
     lines += [f"| `{name}` | {ind.unit} | {_cell(ind.meaning)} |" for name, ind in INDICATORS.items()]
+    from model.runs.compare import COSTS
     from model.runs.effect import DEFINITION, EFFECTS
 
+    books = {name.replace(mid, "<id>"): ind for name, ind in BOOKS.items() for mid in ("H1",) if name.endswith(mid)}
     lines += [
+        "\n## The measures' books, in the runs of `compare`\n",
+        "`compare`, `model.api.compare` and the experiments run each seed's counterfactual first and the scenario",
+        "with who was in Baotou when in it, and add to both runs' rows in `indicators.csv` the measures' books",
+        "(`model/measures/base.py`; `run` alone does not). <id> is every measure.\n",
+        "| indicator | unit | meaning |",
+        "|---|---|---|",
+        *(f"| `{name}` | {ind.unit} | {_cell(ind.meaning.replace('H1', '<id>'))} |" for name, ind in books.items()),
         "\n## Effects written by `compare`\n",
         "`compare` adds rows with scenario `<scenario>-vs-<against>` to `indicators.csv` (one per seed) and writes",
-        "`effects.csv` (`indicator,year,mean,p05,p95,seeds`: the mean and 90 % interval over seeds).",
-        "`model.api.compare` and the experiments' outcomes use the same definitions (`model/runs/effect.py`).\n",
+        "`effects.csv` (`indicator,year,mean,p05,p95,seeds`: the mean and 90 % interval over seeds) and",
+        "`costs.csv`, the finance view by measure and year (below). `model.api.compare` and the experiments'",
+        "outcomes use the same definitions (`model/runs/effect.py`).\n",
         DEFINITION + "\n",
         "| indicator | meaning |",
         "|---|---|",
         *(f"| `{name}` | {_cell(text)} |" for name, text in EFFECTS.items()),
+        "\n`costs.csv` has columns `measure,amounts,year," + ",".join(COSTS) + "`: for each measure",
+        "(and `total`) and year the mean over seeds of the effects.csv figure named in the table; `amounts` is",
+        "`text`, `assumed`, `mixed` or `none` by where the measure's spending to the last year went. `compare`",
+        "prints it to the last year, next to the effects.\n",
+        "| column | effects.csv figure |",
+        "|---|---|",
+        *(f"| `{column}` | {_costs_source(figure)} |" for column, figure in COSTS.items()),
     ]
     lines += ["\n## Person attributes\n", "| column | type | meaning |", "|---|---|---|"]
     for name, col in COLUMNS.items():
@@ -68,12 +85,21 @@ def outputs() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _costs_source(figure: str) -> str:
+    """Which effects.csv figure a costs.csv column is, for a measure and for the total row."""
+    from model.runs.compare import TOTAL_NAMES
+
+    total = TOTAL_NAMES.get(figure, f"{figure}_total")
+    mine = "blank" if figure == "extra_population" else f"`{figure}_<id>`"
+    return f"{mine} (total: {f'`{total}`' if total else 'blank'})"
+
+
 def parameters() -> str:
     lines = [
         HEADER + "# Input parameters\n",
         "Every number in `model/data/*.toml`, with its unit and its source or assumption.\n",
     ]
-    for name in ("demography", "population", "districts", "behaviour", "regions", "policy", "run"):
+    for name in ("demography", "population", "districts", "behaviour", "regions", "policy", "run", "finance"):
         lines += [f"\n## model/data/{name}.toml\n", *_sourced_table(params.load(name), "key", "value")]
     return "\n".join(lines) + "\n"
 
@@ -99,7 +125,7 @@ def measures() -> str:
         "national rules that S1-S3 restate (in force before 2020-11, [below](#national-rules-in-every-scenario)),",
         "so S1-S3 carry only what their text adds (nothing it quantifies: 0 by default), and the transport lines",
         "the national railway builds regardless (N1, [below](#transport-lines)). No resident is attributed to N1,",
-        "and the attribution's chance \"without the package\" keeps it.\n",
+        'and the attribution\'s chance "without the package" keeps it.\n',
     ]
     for mid, spec in measure_specs().items():
         cls = MEASURE_CLASSES[mid]

@@ -200,3 +200,52 @@ INDICATORS: dict[str, Indicator] = {
     },
     "months": Indicator("months", "months of the year that were simulated", lambda m: m.ledger.flows["months"]),
 }
+
+
+def _book(mid: str, figure: str) -> Callable[[ModelState], float]:
+    def compute(model: ModelState) -> float:
+        if figure == "deadweight" and model.package.counterfactual is None:
+            return float("nan")  # no counterfactual to tell
+        return float(getattr(model.package[mid], figure)) if mid in model.package else 0.0
+
+    return compute
+
+
+# The measures' books (``model/measures/base.py``), yuan in the year: read at the end of each year
+# like the indicators but kept apart from them (``BaotouModel.books``), as `compare` and
+# ``model.api.compare`` add them to each run's rows. <id> is every measure.
+BOOKS: dict[str, Indicator] = {
+    **{
+        f"text_cost_{mid}": Indicator(
+            "yuan",
+            f"{mid}'s spending in the year whose amounts the text gives (each a `source` in measures.toml)",
+            _book(mid, "spent_text"),
+        )
+        for mid in measure_specs()
+    },
+    **{
+        f"assumed_cost_{mid}": Indicator(
+            "yuan",
+            f"{mid}'s spending in the year whose amounts rest on an assumption (or a scenario's number)",
+            _book(mid, "spent_assumed"),
+        )
+        for mid in measure_specs()
+    },
+    **{
+        f"transfers_{mid}": Indicator(
+            "yuan",
+            f"{mid}'s spending in the year paid to identified persons (not a budget or a building share)",
+            _book(mid, "transfers"),
+        )
+        for mid in measure_specs()
+    },
+    **{
+        f"deadweight_{mid}": Indicator(
+            "yuan",
+            f"of {mid}'s transfers in the year, those paid to persons who were in Baotou at the end of that month "
+            "in the counterfactual run too (NaN in a run without one)",
+            _book(mid, "deadweight"),
+        )
+        for mid in measure_specs()
+    },
+}

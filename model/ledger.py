@@ -1,6 +1,6 @@
 """The one ledger of the year's flows: births, deaths, moves in and out by kind, the other
-yearly counts, the persons in Baotou by origin group (the same-origin network) and the
-exchange with the origins' populations.
+yearly counts, the persons in Baotou by origin group (the same-origin network), the exchange
+with the origins' populations, and who was in Baotou when (``Presence``, by person key).
 
 Stages tell the ledger what happened; the indicators read it at the end of each year. Nothing
 else writes a flow.
@@ -37,17 +37,88 @@ FLOWS = (
 )
 
 
+class Presence:
+    """Who was in Baotou at the end of which month, by person key (``model/draws/keyed.py``): the
+    spells from entering (the start month for the census population, else the month born or
+    arrived) to leaving (the month died or left). Keys are the same in a scenario and its
+    counterfactual run with the same seed, so a scenario's payments can be checked against who
+    would have been in Baotou anyway. Bookkeeping only: it draws nothing."""
+
+    def __init__(self, keys: np.ndarray, start: np.ndarray, end: np.ndarray) -> None:
+        order = np.lexsort((start, keys))
+        self.keys, self.start, self.end = keys[order], start[order], end[order]
+        # Most keys have one spell; the lookup steps over as many as the most a key has.
+        _, counts = np.unique(self.keys, return_counts=True)
+        self.most = int(counts.max()) if counts.size else 0
+
+    @classmethod
+    def of(cls, entered: tuple[np.ndarray, np.ndarray], left: tuple[np.ndarray, np.ndarray]) -> Presence:
+        """From the keys and months of every entry and every exit (a key enters before it leaves)."""
+        keys = np.concatenate([entered[0], left[0]]).astype(np.uint64)
+        months = np.concatenate([entered[1], left[1]]).astype(np.int64)
+        leaving = np.concatenate([np.zeros(entered[0].size, bool), np.ones(left[0].size, bool)])
+        order = np.lexsort((leaving, months, keys))  # by key, then month, entries first
+        keys, months, leaving = keys[order], months[order], leaving[order]
+        starts = np.flatnonzero(~leaving)
+        after = starts + 1
+        closed = np.zeros(starts.size, bool)
+        inside = after < keys.size
+        closed[inside] = leaving[after[inside]] & (keys[after[inside]] == keys[starts[inside]])
+        end = np.full(starts.size, np.iinfo(np.int64).max)
+        end[closed] = months[after[closed]]
+        return cls(keys[starts], months[starts], end)
+
+    def present(self, keys: np.ndarray, month: int) -> np.ndarray:
+        """Whether each key was in Baotou at the end of ``month`` (entered by then, not yet left)."""
+        keys = np.asarray(keys, dtype=np.uint64)
+        out = np.zeros(keys.size, bool)
+        if self.keys.size == 0:
+            return out
+        at = np.searchsorted(self.keys, keys)
+        for step in range(self.most):
+            i = np.minimum(at + step, self.keys.size - 1)
+            same = (at + step < self.keys.size) & (self.keys[i] == keys)
+            out |= same & (self.start[i] <= month) & (month < self.end[i])
+        return out
+
+
 class Ledger:
     """Flows in agents (the indicators scale them to persons); the network in agents, scaled to
-    persons on reading; the exchange with the origins in persons."""
+    persons on reading; the exchange with the origins in persons; entries and exits by key and
+    month, for ``presence``."""
 
-    def __init__(self, people: People, weight: float) -> None:
+    def __init__(self, people: People, weight: float, month: int = 0) -> None:
         self.weight = weight
+        self.month = month  # the month being simulated (``new_month``)
+        alive = np.flatnonzero(people.alive)
+        self._entered: list[tuple[np.ndarray, np.ndarray]] = [(people.key[alive], np.full(alive.size, month))]
+        self._left: list[tuple[np.ndarray, np.ndarray]] = []
         self.flows: dict[str, int] = dict.fromkeys(FLOWS, 0)
         # Agents in Baotou by origin group, kept up to date as people are born, die, come and go.
         self._by_origin = np.bincount(people.origin[people.alive], minlength=N_ORIGINS).astype(float)
         # Persons gone from each origin group outside Baotou (1..3) to Baotou, net.
         self.exchange = np.zeros(N_ORIGINS - 1)
+
+    def new_month(self, month: int) -> None:
+        self.month = month
+
+    def _enter(self, people: People, rows: np.ndarray | slice) -> None:
+        keys = np.array(people.key[rows], dtype=np.uint64)
+        self._entered.append((keys, np.full(keys.size, self.month)))
+
+    def _leave(self, people: People, rows: np.ndarray) -> None:
+        keys = np.array(people.key[rows], dtype=np.uint64)
+        self._left.append((keys, np.full(keys.size, self.month)))
+
+    def presence(self) -> Presence:
+        """Who was in Baotou when, so far (for the scenario run against this one)."""
+
+        def joined(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+            if not parts:
+                return np.empty(0, np.uint64), np.empty(0, np.int64)
+            return np.concatenate([k for k, _ in parts]), np.concatenate([m for _, m in parts])
+
+        return Presence.of(joined(self._entered), joined(self._left))
 
     def count(self, name: str, n: int) -> None:
         self.flows[name] += n
@@ -58,17 +129,20 @@ class Ledger:
 
     def died(self, people: People, rows: np.ndarray) -> None:
         self.flows["deaths"] += rows.size
+        self._leave(people, rows)
         self._by_origin -= np.bincount(people.origin[rows], minlength=N_ORIGINS)
 
     def born(self, people: People, n: int) -> None:
         """The last ``n`` rows are this month's babies."""
         self.flows["births"] += n
         if n:
+            self._enter(people, slice(len(people) - n, None))
             self._by_origin += np.bincount(people.origin[-n:], minlength=N_ORIGINS)
 
     def arrived(self, people: People, rows: np.ndarray) -> None:
         """People in ``rows`` have just arrived: count them, and take them from their origin."""
         self.flows["in_migration"] += rows.size
+        self._enter(people, rows)
         kind = people.kind[rows]
         for k in Kind:
             self.flows[f"in_migration_{k.name.lower()}"] += int(np.count_nonzero(kind == k))
@@ -80,6 +154,7 @@ class Ledger:
         """People in ``rows`` left Baotou for ``destination`` (index of DESTINATIONS)."""
         self._by_origin -= np.bincount(people.origin[rows], minlength=N_ORIGINS)
         self.flows["out_migration"] += rows.size
+        self._leave(people, rows)
         kind = people.kind[rows]
         for k in Kind:
             self.flows[f"out_migration_{k.name.lower()}"] += int(np.count_nonzero(kind == k))

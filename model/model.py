@@ -17,8 +17,8 @@ from model.decisions.consideration import HazardTables
 from model.demography import events
 from model.demography.schedules import RatesByYear
 from model.draws.streams import Streams
-from model.indicators import INDICATORS
-from model.ledger import Ledger
+from model.indicators import BOOKS, INDICATORS
+from model.ledger import Ledger, Presence
 from model.people.store import People, Person
 from model.scenario import Scenario
 from model.stages import arrivals, departures, labour, settlement, students, vital_events, within_city
@@ -63,9 +63,13 @@ class BaotouModel(mesa.Model):
     and the ledger of flows. People are rows of a columnar store (``self.people``);
     ``self.person(id)`` shows one as an agent. Counts are reported in persons: each agent stands
     for ``self.weight`` persons.
+
+    ``counterfactual``: who was in Baotou when in the counterfactual run with the same seed
+    (``Ledger.presence`` of that run), for the books' deadweight (``books``); it changes nothing
+    in this run.
     """
 
-    def __init__(self, scenario: Scenario, seed: int = 0) -> None:
+    def __init__(self, scenario: Scenario, seed: int = 0, counterfactual: Presence | None = None) -> None:
         super().__init__(rng=seed)
         self.scenario = scenario
         self.seed = seed
@@ -83,7 +87,7 @@ class BaotouModel(mesa.Model):
         self.migration = scenario["run"]["migration"]
         self.conditions = Conditions(scenario)
         self.context = self._context()
-        self.package = measures.build(scenario, self.weight)
+        self.package = measures.build(scenario, self.weight, counterfactual)
         self.world = OutsideWorld(self.beh, self.month)
         self.candidate_feed = CandidateFeed(
             Draw(self.world, self.streams, self.beh, self.pop_params, seed, self.context.agents_per_person),
@@ -94,7 +98,8 @@ class BaotouModel(mesa.Model):
         self.consider_tables = HazardTables.of(self.beh, self.rates.max_age)
         self.population_start = self.people.n_alive * self.weight
         labour.census_unemployment(self.people, self.context)
-        self.ledger = Ledger(self.people, self.weight)
+        self.ledger = Ledger(self.people, self.weight, self.month)
+        self.books_by_year: list[dict[str, float]] = []
         reporters = {name: ind.compute for name, ind in INDICATORS.items()}
         self.datacollector = mesa.DataCollector(model_reporters={"year": lambda m: m.year, **reporters})
         self.pyramids = {"start": self.age_sex_counts()}
@@ -127,6 +132,7 @@ class BaotouModel(mesa.Model):
         people, package, ledger = self.people, self.package, self.ledger
         t0 = time.perf_counter()
         self.context = m = self._context()
+        ledger.new_month(m.index)
         self.stage_seconds["conditions"] += time.perf_counter() - t0
         stages: list[tuple[str, Callable[[], None]]] = [
             ("deaths", lambda: vital_events.deaths(people, m, ledger)),
@@ -174,6 +180,7 @@ class BaotouModel(mesa.Model):
         self.ledger.count("months", 1)
         if self.calendar_month == 12 or self.month == self.last_month:
             self.datacollector.collect(self)
+            self.books_by_year.append({"year": self.year, **{k: b.compute(self) for k, b in BOOKS.items()}})
             self.ledger.close_year()
             self.package.end_of_year()
             # Drop the dead and departed once they are a sixteenth of the rows: copying every
@@ -213,3 +220,12 @@ class BaotouModel(mesa.Model):
             year = int(record.pop("year"))
             rows.extend({"year": year, "indicator": k, "value": float(v)} for k, v in record.items())
         return rows
+
+    def books(self) -> list[dict]:
+        """The measures' books by year (``model.indicators.BOOKS``) as long rows ``year, indicator, value``."""
+        return [
+            {"year": int(record["year"]), "indicator": k, "value": float(v)}
+            for record in self.books_by_year
+            for k, v in record.items()
+            if k != "year"
+        ]

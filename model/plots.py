@@ -254,7 +254,7 @@ def sweep(per_run: pd.DataFrame, names: list[str], outcomes: list[str], title: s
             label = f"{second.split('.')[-1]} = {cast(float, value):,.6g}" if second else None
             ax.plot(mean.index, mean.values, marker="o", label=label)
             ax.fill_between(mean.index, lo.values, hi.values, alpha=0.2)
-        unit = "yuan" if outcome.startswith("cost") else "persons"
+        unit = "yuan" if outcome.startswith("cost") else "percent" if "share" in outcome else "persons"
         ax.set_ylabel(f"{outcome} ({unit})", fontsize=8)
         ax.set_xlabel(first)
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))

@@ -98,3 +98,24 @@ def test_the_printed_table_fits_a_terminal():
     ]
     lines = format_effects(pd.DataFrame(rows)).splitlines()
     assert max(len(line) for line in lines) <= 110
+
+
+def test_compare_writes_the_finance_view_by_measure_and_year(compared):
+    from model.runs.compare import COSTS, WIDTH, format_finance
+
+    table = pd.read_csv(compared / "costs.csv")
+    assert list(table.columns) == ["measure", "amounts", "year", *COSTS]
+    assert set(table.amounts) <= {"text", "assumed", "mixed", "none"}
+    assert np.allclose(table.spending_text + table.spending_assumed, table.spending)
+    effects = pd.read_csv(compared / "effects.csv")
+    for name in ("discounted_cost_per_additional_resident_year", "deadweight_share", "extra_movers", "deadweight_T4"):
+        assert name in set(effects.indicator), name
+    shares = effects[effects.indicator.str.startswith("deadweight_share")].dropna(subset=["mean"])
+    assert ((shares.p05 >= -1e-9) & (shares.p95 <= 100 + 1e-9)).all()
+    assert max(len(line) for line in format_finance(effects).splitlines()) <= WIDTH
+    numbers = table.drop(columns=["measure", "amounts"])
+    assert all(pd.api.types.is_numeric_dtype(numbers[c]) for c in numbers), numbers.dtypes
+    assert (
+        table[table.measure == "total"].attributed.isna().all()
+        and table[table.measure == "H1"].extra_population.isna().all()
+    )

@@ -18,10 +18,12 @@ YEARS = [2030, 2031, 2032, 2033, 2034, 2035]
 
 def _run(**columns) -> pd.DataFrame:
     """A run's yearly table: every column the effects need, zero unless given."""
-    names = ["population", "births", "in_migration", "out_migration", "cost_total"]
+    names = ["population", "births", "deaths", "in_migration", "out_migration", "cost_total"]
     names += [f"{d}_migration_{k}" for d in ("in", "out") for k in KINDS]
     names += [f"{p}_{m}" for m in effect.MEASURES for p in ("cost", "attributed")]
+    names += [f"{p}_{m}" for m in effect.MEASURES for p in ("text_cost", "assumed_cost", "transfers", "deadweight")]
     table = pd.DataFrame(0.0, index=pd.Index(YEARS, name="year"), columns=names)
+    table["months"] = 12.0
     for name, values in columns.items():
         table[name] = values
     return table
@@ -130,3 +132,59 @@ def test_compare_and_the_experiments_give_the_same_cost_per_additional_resident(
     assert row["cost_2035"] == pytest.approx(effects["cumulative_net_cost_total", 2035])
     assert row["cost_2035"] < effects["cumulative_cost_total", 2035]  # the package as issued costs too
     assert row["cost_per_additional_resident_2035"] == pytest.approx(effects["cost_per_additional_resident", 2035])
+
+
+def test_discounting_at_rate_0_is_the_undiscounted_figure_and_at_8_percent_weighs_later_years_less():
+    """Resident-years are the mean of the extra stock at the start and end of each year (0 before
+    the first year); the discounted ratio at rate 0 is the cumulative net cost over them."""
+    years = effect.resident_years(effect.extra_residents(A, B), A.months)
+    assert list(years) == [0, -5, 0, 15, 25, 35]  # (0 + -10) / 2, (-10 + 10) / 2, ...
+    at_0 = effect.discounted_cost_per_additional_resident_year(A, B, rate=0.0)
+    undiscounted = effect.cumulative(effect.net_cost(A, B)) / effect.cumulative(years)
+    assert at_0.loc[2035] == pytest.approx(400 / 70) == pytest.approx(undiscounted.loc[2035])
+    assert np.allclose(effect.discounted(effect.net_cost(A, B), rate=0.0), effect.cumulative(effect.net_cost(A, B)))
+    factors = effect.discount_factors(pd.Index(YEARS), rate=0.08, base=2030)
+    assert factors.loc[2030] == 1 and factors.loc[2032] == pytest.approx(1 / 1.08**2)
+    at_8 = effect.discounted_cost_per_additional_resident_year(A, B, rate=0.08, base=2030)
+    expected = sum(c / 1.08**k for k, c in enumerate([0, 60, 70, 80, 90, 100])) / sum(
+        y / 1.08**k for k, y in enumerate([0, -5, 0, 15, 25, 35])
+    )
+    assert at_8.loc[2035] == pytest.approx(expected)
+    # Costs come early and residents late, so discounting raises the cost per resident-year; the
+    # base year does not change the ratio, only the discounted yuan.
+    assert at_8.loc[2035] > at_0.loc[2035]
+    assert effect.discounted_cost_per_additional_resident_year(A, B, rate=0.08, base=2022).loc[2035] == pytest.approx(
+        expected
+    )
+    # The data's rate and base year are those of model/data/finance.toml.
+    assert effect.social_discount_rate() == 0.08 and effect.discount_base_year() == 2022
+
+
+def test_movers_and_births_make_up_the_extra_residents():
+    """Extra residents = extra movers (arrivals + fewer departures, cumulated) + extra births - extra
+    deaths, on a pair of tables whose populations follow from their flows."""
+    flows = {"births": [10, 12, 11, 9, 10, 10], "deaths": [5, 6, 7, 6, 6, 7], "in_migration": [40, 50, 45, 30, 30, 30]}
+    flows["out_migration"] = [20, 25, 30, 30, 30, 30]
+    a = _run(**flows)
+    a["population"] = 1000 + np.cumsum(
+        np.add(flows["births"], flows["in_migration"]) - np.add(flows["deaths"], flows["out_migration"])
+    )
+    b = _run(population=[1000] * 6)
+    e = effect.yearly(a, b)
+    assert (e.extra_movers + e.cumulative_extra_births - e.cumulative_extra_deaths == e.extra_population).all()
+    assert e.cumulative_extra_births.loc[2035] == 62 and e.extra_movers.loc[2035] == 225 - 165
+
+
+def test_deadweight_share_and_text_given_and_assumed_spending_from_the_books():
+    a, b = A.copy(), B.copy()
+    a["transfers_H1"], a["deadweight_H1"] = [0, 10, 10, 10, 10, 10], [0, 10, 10, 10, 10, 10]  # all to stayers anyway
+    a["transfers_T3"], a["deadweight_T3"] = [0, 0, 20, 20, 0, 0], [0, 0, 5, 0, 0, 0]
+    a["text_cost_T3"], a["assumed_cost_H1"] = [0, 0, 20, 20, 0, 0], [50, 60, 70, 80, 90, 100]
+    b["assumed_cost_H1"] = [50, 0, 0, 0, 0, 0]
+    e = effect.yearly(a, b)
+    assert e.deadweight_share_H1.loc[2031:].eq(100).all() and np.isnan(e.deadweight_share_H1.loc[2030])
+    assert e.deadweight_share_T3.loc[2035] == pytest.approx(100 * 5 / 40)
+    assert e.deadweight_share.loc[2035] == pytest.approx(100 * 55 / 90)
+    assert list(e.text_cost_total + e.assumed_cost_total) == [50, 60, 90, 100, 90, 100]
+    assert list(e.net_assumed_cost_total) == [0, 60, 70, 80, 90, 100]
+    assert e.assumed_share_of_net_cost.loc[2035] == pytest.approx(100)

@@ -215,14 +215,14 @@ def test_compare_resumes_with_the_same_numbers_and_redoes_a_damaged_seed(tmp_pat
         return load("policy_2022").with_overrides(settings), load("baseline").with_overrides(settings)
 
     whole = compare_mod.compare(*scenarios(), tmp_path / "whole", progress=False)
-    real = compare_mod.run_seed
+    real = compare_mod.run_pair
 
-    def stop_at_seed_2(scenario, seed, on_month=None):
+    def stop_at_seed_2(scenario, against, seed, on_month=None):
         if seed == 2:
             raise KeyboardInterrupt
-        return real(scenario, seed, on_month)
+        return real(scenario, against, seed, on_month)
 
-    monkeypatch.setattr(compare_mod, "run_seed", stop_at_seed_2)
+    monkeypatch.setattr(compare_mod, "run_pair", stop_at_seed_2)
     with pytest.raises(KeyboardInterrupt):
         compare_mod.compare(*scenarios(), tmp_path / "cut", progress=False)
     (cut,) = (tmp_path / "cut").iterdir()
@@ -232,17 +232,17 @@ def test_compare_resumes_with_the_same_numbers_and_redoes_a_damaged_seed(tmp_pat
     damaged.write_text(damaged.read_text()[:-200])
     ran = []
 
-    def counting(scenario, seed, on_month=None):
+    def counting(scenario, against, seed, on_month=None):
         ran.append(seed)
-        return real(scenario, seed, on_month)
+        return real(scenario, against, seed, on_month)
 
-    monkeypatch.setattr(compare_mod, "run_seed", counting)
+    monkeypatch.setattr(compare_mod, "run_pair", counting)
     assert compare_mod.compare(*scenarios(), tmp_path / "unused", progress=False, resume=cut) == cut
     assert sorted(set(ran)) == [0, 2], ran  # seed 1 reused, seed 0 redone (damaged), seed 2 missing
     assert (cut / "seeds" / "indicators-seed0.csv.damaged").exists()
     assert not (tmp_path / "unused").exists()
     assert _manifest(cut)["status"] == "complete"
-    for table in ("effects.csv", "indicators.csv", "pyramids.csv"):
+    for table in ("effects.csv", "costs.csv", "indicators.csv", "pyramids.csv"):
         assert (cut / table).read_bytes() == (whole / table).read_bytes(), table
 
 

@@ -394,7 +394,7 @@ def test_F1_multiplies_fertility_and_pays_a_reward_per_birth():
     birth_reward (7 births: 7 x 1,000); it is in no one's choice."""
     month, f1 = month_of(MARCH), measure("F1")
     assert f1.fertility_multiplier(month) == f1.p["fertility_multiplier"]
-    f1.on_births(7, month)
+    f1.on_births(7, month, np.arange(7, dtype=np.uint64))
     assert f1.spent == approx(7 * f1.p["birth_reward"])
     assert f1.offer(elsewhere({"kids_ages": (1,)}), month, People()) is None
 

@@ -52,6 +52,8 @@ OUTCOMES = (
     "extra_population_2035",
     "cost_2035",
     "cost_per_additional_resident_2035",
+    "cost_per_discounted_resident_year_2035",
+    "deadweight_share_2035",
 )
 EXPERIMENT_KEYS = {
     "name": str,
@@ -113,8 +115,8 @@ def validate(exp: Experiment, where: str) -> Experiment:
         )
     if exp.design == "sobol" and exp.samples & (exp.samples - 1):
         raise ScenarioError(f"{where}: key 'experiment.samples' is {exp.samples}; a Sobol design needs a power of 2")
-    if any(o.startswith(("extra", "cost")) for o in exp.outcomes) and not exp.against:
-        raise ScenarioError(f"{where}: outcomes about extra residents or cost need 'experiment.against'")
+    if any(o.startswith(("extra", "cost", "deadweight")) for o in exp.outcomes) and not exp.against:
+        raise ScenarioError(f"{where}: outcomes about extra residents, cost or deadweight need 'experiment.against'")
     if exp.against and exp.against == exp.scenario:
         raise ScenarioError(f"{where}: 'experiment.against' must differ from 'experiment.scenario'")
     for table, name in ((exp.levers, "levers"), (exp.uncertain, "uncertain")):

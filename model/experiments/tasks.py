@@ -18,21 +18,25 @@ from model.runs import effect
 from model.scenario import load
 
 
-def _indicators(scenario_name: str, overrides: dict, seed: int) -> pd.DataFrame:
+def _indicators(scenario_name: str, overrides: dict, seed: int, counterfactual: BaotouModel | None = None) -> tuple:
+    """A run's indicators (with its books' rows) and the model, run against ``counterfactual``'s presence."""
     scenario = load(scenario_name).with_overrides(overrides)
-    model = BaotouModel(scenario, seed=seed)
+    model = BaotouModel(
+        scenario, seed=seed, counterfactual=counterfactual.ledger.presence() if counterfactual else None
+    )
     model.run()
-    table = pd.DataFrame(model.indicators())
+    table = pd.DataFrame(model.indicators() + model.books())
     table.insert(0, "scenario", scenario_name)
-    return table
+    return table, model
 
 
 def outcomes(scenario: pd.DataFrame, against: pd.DataFrame | None) -> dict[str, float]:
     """Population in 2030 and 2035 and, against the counterfactual (``model.runs.effect``, as in
     `compare`): extra residents in 2030 and 2035, the net fiscal cost to 2035 (the scenario's
-    minus the counterfactual's) and the cost per additional resident in 2035 (that net cost / the
-    extra residents). NaN where the run does not reach the year, there are no extra residents or
-    there is no counterfactual."""
+    minus the counterfactual's), the cost per additional resident in 2035 (that net cost / the
+    extra residents), the discounted cost per discounted additional resident-year to 2035 and
+    the deadweight share of transfers to 2035. NaN where the run does not reach the year, there
+    are no extra residents or there is no counterfactual."""
     s = effect.wide(scenario)
     get = lambda series, year: float(series.loc[year]) if year in series.index else np.nan  # noqa: E731
     out = {"population_2030": get(s.population, 2030), "population_2035": get(s.population, 2035)}
@@ -42,6 +46,8 @@ def outcomes(scenario: pd.DataFrame, against: pd.DataFrame | None) -> dict[str, 
             out[f"extra_population_{year}"] = get(e.extra_population, year)
         out["cost_2035"] = get(e.cumulative_net_cost_total, 2035)
         out["cost_per_additional_resident_2035"] = get(e.cost_per_additional_resident, 2035)
+        out["cost_per_discounted_resident_year_2035"] = get(e.discounted_cost_per_additional_resident_year, 2035)
+        out["deadweight_share_2035"] = get(e.deadweight_share, 2035)
     return out
 
 
@@ -54,10 +60,14 @@ def run_task(task: dict[str, Any]) -> dict[str, Any]:
             "run": {"scale": task["scale"], "seeds": 1, "seed": task["seed"]},
             "period": {"end": task["end"]},
         }
-        tables = [_indicators(task["scenario"], ov, task["seed"])]
+        # The counterfactual first: the scenario's books check its payments against who was there.
+        against = None
         if task["against"]:
             ov_against = {**task["against_overrides"], "run": ov["run"], "period": ov["period"]}
-            tables.append(_indicators(task["against"], ov_against, task["seed"]))
+            against = _indicators(task["against"], ov_against, task["seed"])
+        tables = [_indicators(task["scenario"], ov, task["seed"], against[1] if against else None)[0]]
+        if against:
+            tables.append(against[0])
         result = outcomes(tables[0], tables[1] if task["against"] else None)
         indicators = pd.concat(tables, ignore_index=True)
         indicators.insert(0, "seed", task["seed"])

@@ -8,6 +8,7 @@ measure is a class in one of the group modules and an entry in that file.
 
 from __future__ import annotations
 
+from model.ledger import Presence
 from model.measures import environment, family, housing, jobs, social, talent
 from model.measures.base import Measure
 from model.measures.package import Package
@@ -22,9 +23,12 @@ MEASURE_CLASSES: dict[str, type[Measure]] = {
 assert set(MEASURE_CLASSES) == set(measure_specs()), "every measure in data/measures.toml needs a class, and back"
 
 
-def build(scenario: Scenario, weight: float) -> Package:
-    """The package of the measures the scenario switches on, in the scenario's order."""
-    return Package({mid: MEASURE_CLASSES[mid](cfg, weight) for mid, cfg in scenario.enabled_measures().items()})
+def build(scenario: Scenario, weight: float, counterfactual: Presence | None = None) -> Package:
+    """The package of the measures the scenario switches on, in the scenario's order; with
+    ``counterfactual`` (who was in Baotou when in the counterfactual run with the same seed),
+    their books tell the deadweight of each transfer."""
+    measures = {mid: MEASURE_CLASSES[mid](cfg, weight) for mid, cfg in scenario.enabled_measures().items()}
+    return Package(measures, counterfactual)
 
 
 LEVERS = [mid for mid in measure_specs() if MEASURE_CLASSES[mid].lever]  # the package's measures

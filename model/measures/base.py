@@ -10,6 +10,15 @@ the hooks for benefits already granted (``expire``, ``upkeep``), which run every
 measure may read its ``window`` for what builds up over it (C1). Hooks take what they use as
 arguments (the month, the people store, the choosers), never the model. Hooks that a measure
 does not override leave the model as it would be without it.
+
+Every payment (``pay``) is booked three ways besides its yuan, for the finance view
+(``model/runs/effect.py``), without drawing anything or changing what anyone does: whether the
+text gives its amounts (each parameter the payment is computed from has a ``source`` in
+``measures.toml`` and the scenario keeps that value) or they are assumptions; whether it went to
+identified persons (a transfer; a programme budget or a construction share goes to no one in
+particular); and, when the run has a counterfactual, how much of a transfer went to people who
+were in Baotou in the counterfactual too at the end of that month (deadweight: they would have
+come or stayed anyway).
 """
 
 from __future__ import annotations
@@ -20,9 +29,11 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from model import params
 from model.calendar import first_full_month, month_index
 from model.categories import Kind
 from model.context import Month
+from model.ledger import Presence
 from model.measures.offer import Offer
 from model.people.choosers import Choosers
 from model.people.store import People
@@ -89,10 +100,47 @@ class Measure:
         self.window = Window.of(config["start"], config["end"])
         self.spent = 0.0  # yuan at full scale, this year
         self.attributed = 0.0  # expected extra residents (arrivals + averted departures), persons, this year
+        # The books (yuan at full scale, this year): spending on amounts the text gives and on
+        # assumed ones; transfers to identified persons, and of those the deadweight.
+        self.spent_text = self.spent_assumed = self.transfers = self.deadweight = 0.0
+        self.counterfactual: Presence | None = None  # who was in Baotou when in the counterfactual run
+        self._given: dict[tuple[str, ...], bool] = {}
 
-    def pay(self, yuan_per_agent: np.ndarray | float, agents: float | np.integer = 1) -> None:
-        """Record spending on ``agents`` agents (scaled to persons at full scale)."""
-        self.spent += float(np.sum(yuan_per_agent) * agents) * self.weight
+    def text_gives(self, *keys: str) -> bool:
+        """Whether the text gives every one of these parameters: each has a ``source`` in
+        ``measures.toml`` (not an ``assumption``) and the scenario keeps the file's value (a
+        scenario's own number is the scenario's assumption)."""
+        if keys not in self._given:
+            entries = params.load_measures()[self.id]["params"]
+            self._given[keys] = all("source" in entries[k] and self.p[k] == entries[k]["value"] for k in keys)
+        return self._given[keys]
+
+    def pay(
+        self,
+        yuan_per_agent: np.ndarray | float,
+        agents: float | np.integer = 1,
+        *,
+        given: bool,
+        to: np.ndarray | None = None,
+        month: int = 0,
+    ) -> None:
+        """Record spending on ``agents`` agents (scaled to persons at full scale). ``given``: the
+        text gives the amounts (``text_gives``). ``to``: the keys of the persons paid in ``month``
+        (one per agent paid; with an array ``yuan_per_agent``, the same length), for a transfer;
+        None for spending that goes to no one in particular (a budget, a building share)."""
+        yuan = float(np.sum(yuan_per_agent) * agents) * self.weight
+        self.spent += yuan
+        if given:
+            self.spent_text += yuan
+        else:
+            self.spent_assumed += yuan
+        if to is None or yuan == 0:
+            return
+        self.transfers += yuan
+        if self.counterfactual is not None and len(to):
+            anyway = self.counterfactual.present(to, month)
+            shares = np.broadcast_to(np.asarray(yuan_per_agent, dtype=float), anyway.shape)
+            self.deadweight += yuan * float(shares[anyway].sum() / shares.sum())
 
     # --- asked while the measure is in force (or ``lasting``) -----------------------------
     def offer(self, ch: Choosers, month: Month, people: People) -> Offer | None:
@@ -108,8 +156,8 @@ class Measure:
     def fertility_multiplier(self, month: Month) -> float:
         return 1.0
 
-    def on_births(self, births: int, month: Month) -> None:
-        """``births`` babies were born this month."""
+    def on_births(self, births: int, month: Month, keys: np.ndarray) -> None:
+        """``births`` babies were born this month (``keys``: theirs)."""
 
     def hukou_takeup_rate(self, month: Month) -> float:
         """Yearly chance a non-hukou household settles with no conditions (0: old rules apply)."""
@@ -162,3 +210,4 @@ class Measure:
     def end_of_year(self) -> None:
         """Reset the year's tallies after the indicators are recorded."""
         self.spent = self.attributed = 0.0
+        self.spent_text = self.spent_assumed = self.transfers = self.deadweight = 0.0

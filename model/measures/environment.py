@@ -35,7 +35,7 @@ class InfrastructureGreening(Measure):
         return utility_offer(ch, np.full(len(ch), self.p["utility"] * built))
 
     def deliver(self, month: Month, people: People) -> None:
-        self.pay(self.p["budget"] / 12 * month.agents_per_person)
+        self.pay(self.p["budget"] / 12 * month.agents_per_person, given=self.text_gives("budget"))
 
 
 class CultureSport(Measure):
@@ -47,7 +47,7 @@ class CultureSport(Measure):
         return utility_offer(ch, np.full(len(ch), self.p["utility"]))
 
     def deliver(self, month: Month, people: People) -> None:
-        self.pay(self.p["budget"] / 12 * month.agents_per_person)
+        self.pay(self.p["budget"] / 12 * month.agents_per_person, given=self.text_gives("budget"))
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,7 @@ class Line:
     built_anyway: bool  # the national railway builds or runs it regardless of the package
     distance_cut: np.ndarray  # by Origin (0 for Baotou): share the distance to Baotou shrinks
     city_share: float  # yuan
+    city_share_given: bool  # the text gives it (``city_share_source``), not an assumption
 
     def cut(self, origin: np.ndarray) -> np.ndarray:
         return self.distance_cut[origin]
@@ -98,9 +99,12 @@ def _line(lid: str, entry: dict) -> Line:
         raise params.ParameterFileError(
             f"{where} 'city_share' is {share!r}; allowed: yuan, a finite number of at least 0"
         )
-    for key in ("name", "distance_cut_assumption", "city_share_assumption"):
-        if not isinstance(entry.get(key), str) or not entry[key]:
-            raise params.ParameterFileError(f"{where} needs '{key}' (text)")
+    if not isinstance(entry.get("name"), str) or not entry["name"]:
+        raise params.ParameterFileError(f"{where} needs 'name' (text)")
+    for key in ("distance_cut", "city_share"):
+        basis = [f"{key}_{kind}" for kind in ("source", "assumption") if isinstance(entry.get(f"{key}_{kind}"), str)]
+        if not any(entry[b] for b in basis):
+            raise params.ParameterFileError(f"{where} needs '{key}_source' or '{key}_assumption' (text)")
     return Line(
         id=lid,
         name=entry["name"],
@@ -109,6 +113,7 @@ def _line(lid: str, entry: dict) -> Line:
         built_anyway=entry["built_anyway"],
         distance_cut=np.array([0.0, *cut]),
         city_share=float(share),
+        city_share_given=bool(entry.get("city_share_source")),
     )
 
 
@@ -162,7 +167,7 @@ class TransportLinks(Measure):
     def upkeep(self, month: Month, people: People) -> None:
         for line in lines():
             if not line.built_anyway and _building(line, self.opening(line), month):
-                self.pay(line.city_share / line.build_months * month.agents_per_person)
+                self.pay(line.city_share / line.build_months * month.agents_per_person, given=line.city_share_given)
 
 
 class LinesBuiltAnyway(Measure):
@@ -189,4 +194,4 @@ class LinesBuiltAnyway(Measure):
     def upkeep(self, month: Month, people: People) -> None:
         for line in lines():
             if line.built_anyway and _building(line, line.opening, month):
-                self.pay(line.city_share / line.build_months * month.agents_per_person)
+                self.pay(line.city_share / line.build_months * month.agents_per_person, given=line.city_share_given)

@@ -29,8 +29,8 @@ class MaternalChildHealth(Measure):
     def fertility_multiplier(self, month: Month) -> float:
         return float(self.p["fertility_multiplier"])
 
-    def on_births(self, births: int, month: Month) -> None:
-        self.pay(self.p["birth_reward"], births)
+    def on_births(self, births: int, month: Month, keys: np.ndarray) -> None:
+        self.pay(self.p["birth_reward"], births, given=self.text_gives("birth_reward"), to=keys, month=month.index)
 
 
 class Childcare(Measure):
@@ -41,7 +41,10 @@ class Childcare(Measure):
     cost = Cost.PER_RESIDENT
 
     def _children(self, people: People) -> int:
-        return int(np.count_nonzero(people.alive & CHILDCARE.months(people.age_months)))
+        return int(np.count_nonzero(self._under_threes(people)))
+
+    def _under_threes(self, people: People) -> np.ndarray:
+        return people.alive & CHILDCARE.months(people.age_months)
 
     def _share_served(self, month: Month, people: People) -> float:
         children = self._children(people)
@@ -52,7 +55,14 @@ class Childcare(Measure):
 
     def deliver(self, month: Month, people: People) -> None:
         used = min(self.p["places"] * month.agents_per_person, self._children(people))
-        self.pay(self.p["saving"] / 12, used)
+        # The places are shared among all children of the age alike (the books' beneficiaries).
+        self.pay(
+            self.p["saving"] / 12,
+            used,
+            given=self.text_gives("saving", "places"),
+            to=people.key[self._under_threes(people)],
+            month=month.index,
+        )
 
 
 class MotherBabyRooms(Measure):
@@ -64,7 +74,7 @@ class MotherBabyRooms(Measure):
         return utility_offer(ch, np.where(ch.kids_childcare > 0, self.p["utility"], 0.0))
 
     def deliver(self, month: Month, people: People) -> None:
-        self.pay(self.p["budget"] / 12 * month.agents_per_person)
+        self.pay(self.p["budget"] / 12 * month.agents_per_person, given=self.text_gives("budget"))
 
 
 class Preschool(Measure):
@@ -77,8 +87,14 @@ class Preschool(Measure):
         return money_offer(ch, self.p["saving"] * ch.kids_preschool)
 
     def deliver(self, month: Month, people: People) -> None:
-        n = np.count_nonzero(people.alive & ~people.hukou & PRESCHOOL.months(people.age_months))
-        self.pay(self.p["cost_per_child"] / 12, n)
+        children = np.flatnonzero(people.alive & ~people.hukou & PRESCHOOL.months(people.age_months))
+        self.pay(
+            self.p["cost_per_child"] / 12,
+            children.size,
+            given=self.text_gives("cost_per_child"),
+            to=people.key[children],
+            month=month.index,
+        )
 
 
 class EqualCompulsoryEducation(Measure):
@@ -96,12 +112,18 @@ class EqualCompulsoryEducation(Measure):
     def deliver(self, month: Month, people: People) -> None:
         pupils = np.flatnonzero(people.alive & ~people.hukou & COMPULSORY_SCHOOL.months(people.age_months))
         heads = households.head_of(people, people.household_id[pupils])
-        heads = heads[heads >= 0]
+        pupils, heads = pupils[heads >= 0], heads[heads >= 0]
         # Pupils without hukou who had no place under the old rule (their parent's months).
         newly_admitted = ~school_place_before_2022(
             np.zeros(heads.size, bool), people.social_insurance_months[heads], month.behaviour
         )
-        self.pay(self.p["cost_per_pupil"] / 12, np.count_nonzero(newly_admitted))
+        self.pay(
+            self.p["cost_per_pupil"] / 12,
+            np.count_nonzero(newly_admitted),
+            given=self.text_gives("cost_per_pupil"),
+            to=people.key[pupils[newly_admitted]],
+            month=month.index,
+        )
 
 
 class VocationalEducation(Measure):
@@ -116,7 +138,7 @@ class VocationalEducation(Measure):
         return offer
 
     def deliver(self, month: Month, people: People) -> None:
-        self.pay(self.p["budget"] / 12 * month.agents_per_person)
+        self.pay(self.p["budget"] / 12 * month.agents_per_person, given=self.text_gives("budget"))
 
 
 class HigherEducation(Measure):
@@ -134,4 +156,4 @@ class HigherEducation(Measure):
         return utility_offer(ch, np.where(ch.graduate, self.p["graduate_stay_gain"], 0.0))
 
     def deliver(self, month: Month, people: People) -> None:
-        self.pay(self.p["budget"] / 12 * month.agents_per_person)
+        self.pay(self.p["budget"] / 12 * month.agents_per_person, given=self.text_gives("budget"))

@@ -101,6 +101,12 @@ class _Allocated(Measure):
         eligible = self._eligible(ch)
         self._enqueue(people, people.household_id[rows][eligible], self._lease_months(ch)[eligible])
 
+    def _tenant_keys(self, people: People) -> np.ndarray:
+        """The keys of the tenant households' heads (the household is the unit paid). ``expire``
+        has just dropped households without one; any left would count as no one (key 0)."""
+        heads = households.head_of(people, self.tenants)
+        return np.where(heads >= 0, people.key[np.maximum(heads, 0)], np.uint64(0))
+
     def access_probability(self, places_per_year: float) -> float:
         """Chance a new applicant gets a place within a year, given the queue ahead."""
         return float(min(1.0, places_per_year / (self.queue.size + places_per_year))) if places_per_year > 0 else 0.0
@@ -149,7 +155,13 @@ class PublicRental(_Allocated):
         self._admit(people, month, admit)
 
     def upkeep(self, month: Month, people: People) -> None:
-        self.pay(self.p["rent_discount"] * month.now.rent[BAOTOU] / 12, self.tenants.size)
+        self.pay(
+            self.p["rent_discount"] * month.now.rent[BAOTOU] / 12,
+            self.tenants.size,
+            given=self.text_gives("rent_discount", "lease_months", "units"),
+            to=self._tenant_keys(people),
+            month=month.index,
+        )
 
 
 class FirstHomeFeeWaiver(Measure):
@@ -174,7 +186,7 @@ class FirstHomeFeeWaiver(Measure):
         return np.where(ok, self.p["fee_waiver"], 0.0)
 
     def on_purchase(self, ch: Choosers, month: Month) -> None:
-        self.pay(self.purchase_incentive(ch, month))
+        self.pay(self.purchase_incentive(ch, month), given=self.text_gives("fee_waiver"), to=ch.key, month=month.index)
 
 
 class ProvidentFundLoan(Measure):
@@ -287,7 +299,13 @@ class TalentHousing(_Allocated):
         free = elapsed < self.months_by_tenant / self._tenancy_per_free_month()
         rent = month.now.rent[BAOTOU] / 12
         # The city pays the rent the tenant does not: all of it, then the part above their share.
-        self.pay(np.where(free, rent, (1 - self.p["half_rent_share"]) * rent))
+        basis = ("half_rent_share", "free_months_college", "free_months_postgraduate")
+        self.pay(
+            np.where(free, rent, (1 - self.p["half_rent_share"]) * rent),
+            given=self.text_gives(*basis, "half_rent_months_per_free_month", "apartments"),
+            to=self._tenant_keys(people),
+            month=month.index,
+        )
 
     def purchase_incentive(self, ch: Choosers, month: Month) -> np.ndarray:
         # Postgraduates who came to Baotou and settled their hukou here.
@@ -295,4 +313,5 @@ class TalentHousing(_Allocated):
         return np.where(ok, self.p["first_home_discount"] * month.now.home_price, 0.0)
 
     def on_purchase(self, ch: Choosers, month: Month) -> None:
-        self.pay(self.purchase_incentive(ch, month))
+        given = self.text_gives("first_home_discount")
+        self.pay(self.purchase_incentive(ch, month), given=given, to=ch.key, month=month.index)

@@ -26,6 +26,7 @@ class StartupLoans(Measure):
     def __init__(self, config: dict[str, Any], weight: float) -> None:
         super().__init__(config, weight)
         self.loan_months = np.empty(0, dtype=np.int64)  # month each loan was made
+        self.loan_keys = np.empty(0, dtype=np.uint64)  # who took it (for the books)
         self._quota_left = 0.0
         self._year: int | None = None
 
@@ -43,14 +44,23 @@ class StartupLoans(Measure):
         if self._year != month.year:
             self._year, self._quota_left = month.year, self.p["loans_per_year"] * month.agents_per_person
         u = month.draw(ch.key, "entrepreneur")
-        starters = int(np.count_nonzero(self._eligible(ch) & (u < month.behaviour["entrepreneur_share"])))
+        starting = self._eligible(ch) & (u < month.behaviour["entrepreneur_share"])
+        starters = int(np.count_nonzero(starting))
         made = min(starters, int(self._quota_left))
         self._quota_left -= made
         self.loan_months = np.concatenate([self.loan_months, np.full(made, month.index)])
+        # The quota goes to the first starters in turn.
+        self.loan_keys = np.concatenate([self.loan_keys, ch.key[starting][:made]])
 
     def upkeep(self, month: Month, people: People) -> None:
-        running = np.count_nonzero(month.index - self.loan_months < 12 * self.p["years"])
-        self.pay(self.p["loan"] * self.p["interest_subsidy"] / 12, running)
+        running = month.index - self.loan_months < 12 * self.p["years"]
+        self.pay(
+            self.p["loan"] * self.p["interest_subsidy"] / 12,
+            np.count_nonzero(running),
+            given=self.text_gives("loan", "interest_subsidy", "years", "loans_per_year"),
+            to=self.loan_keys[running],
+            month=month.index,
+        )
 
 
 class GraduateEntrepreneurship(Measure):
@@ -84,6 +94,12 @@ class GraduateEntrepreneurship(Measure):
             rows = households.rows_of_ids(people, self.hired_ids[due])
             kept = rows[(rows >= 0)]
             kept = kept[people.employed[kept] & (people.social_insurance_months[kept] >= self.p["months_kept"])]
-            self.pay(self.p["hiring_grant"], kept.size)
+            self.pay(
+                self.p["hiring_grant"],
+                kept.size,
+                given=self.text_gives("hiring_grant", "months_kept"),
+                to=people.key[kept],
+                month=month.index,
+            )
         keep = month.index - self.hired_month < self.p["months_kept"]
         self.hired_ids, self.hired_month = self.hired_ids[keep], self.hired_month[keep]

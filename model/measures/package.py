@@ -30,6 +30,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from model.context import Month
+from model.ledger import Presence
 from model.measures.base import Measure
 from model.measures.offer import Offer
 from model.people.choosers import Choosers
@@ -39,8 +40,12 @@ from model.people.store import People
 class Package:
     """The enabled measures, by id, in the order of the scenario."""
 
-    def __init__(self, measures: dict[str, Measure]) -> None:
+    def __init__(self, measures: dict[str, Measure], counterfactual: Presence | None = None) -> None:
         self.measures = measures
+        # Who was in Baotou when in the counterfactual run, for the measures' books (deadweight).
+        self.counterfactual = counterfactual
+        for measure in measures.values():
+            measure.counterfactual = counterfactual
 
     # --- looking at it ------------------------------------------------------------------------
     def __iter__(self) -> Iterator[Measure]:
@@ -133,9 +138,10 @@ class Package:
         return sum((m.bring_family_gain(ch, month) for m in self.in_force(month)), np.zeros(len(ch)))
 
     # --- events -------------------------------------------------------------------------------
-    def on_births(self, births: int, month: Month) -> None:
+    def on_births(self, births: int, month: Month, keys: np.ndarray) -> None:
+        """``births`` babies were born this month; ``keys`` are theirs (for the books)."""
         for m in self.in_force(month):
-            m.on_births(births, month)
+            m.on_births(births, month, keys)
 
     def on_purchase(self, ch: Choosers, month: Month) -> None:
         for m in self.in_force(month):

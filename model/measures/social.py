@@ -59,8 +59,15 @@ class MedicalInsurance(Measure):
         self.insured = np.concatenate([self.insured, people.person_id[new]])
 
     def deliver(self, month: Month, people: People) -> None:
-        self.insured = self.insured[households.rows_of_ids(people, self.insured) >= 0]
-        self.pay(self.p["subsidy_per_person"] / 12, self.insured.size)
+        rows = households.rows_of_ids(people, self.insured)
+        self.insured = self.insured[rows >= 0]
+        self.pay(
+            self.p["subsidy_per_person"] / 12,
+            self.insured.size,
+            given=self.text_gives("subsidy_per_person"),
+            to=people.key[rows[rows >= 0]],
+            month=month.index,
+        )
 
 
 class PensionTransfer(Measure):
@@ -87,7 +94,7 @@ class ElderlyCare(Measure):
         return money_offer(ch, np.where(ch.elder_in_household | (ch.age >= ELDER_AGE), self.p["value"], 0.0))
 
     def deliver(self, month: Month, people: People) -> None:
-        self.pay(self.p["budget"] / 12 * month.agents_per_person)
+        self.pay(self.p["budget"] / 12 * month.agents_per_person, given=self.text_gives("budget"))
 
 
 class ZeroThresholdHukou(Measure):

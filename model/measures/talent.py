@@ -18,10 +18,10 @@ from model.people.store import People
 ONLY_TALENT = frozenset({Kind.TALENT})
 
 
-def _talent_count(people: People) -> int:
+def _talent(people: People) -> np.ndarray:
     """Talent themselves: heads of talent households with a job (their families share the kind)."""
     heads = households.head_rows(people)
-    return int(np.count_nonzero((people.kind[heads] == Kind.TALENT) & people.employed[heads]))
+    return heads[(people.kind[heads] == Kind.TALENT) & people.employed[heads]]
 
 
 class ResearchCommercialisation(Measure):
@@ -36,7 +36,14 @@ class ResearchCommercialisation(Measure):
         return money_offer(ch, np.where(ch.is_talent, self.p["award_probability"] * self.p["mean_award"], 0.0))
 
     def deliver(self, month: Month, people: People) -> None:
-        self.pay(self.p["award_probability"] * self.p["mean_award"] / 12, _talent_count(people))
+        talent = _talent(people)
+        self.pay(
+            self.p["award_probability"] * self.p["mean_award"] / 12,
+            talent.size,
+            given=self.text_gives("award_probability", "mean_award"),
+            to=people.key[talent],
+            month=month.index,
+        )
 
 
 class ReservePosts(Measure):
@@ -61,8 +68,15 @@ class ReservePosts(Measure):
 
     def upkeep(self, month: Month, people: People) -> None:
         # A post ends when its holder leaves.
-        self.holders = self.holders[households.rows_of_ids(people, self.holders) >= 0]
-        self.pay(self.p["cost_per_post"] / 12, self.holders.size)
+        rows = households.rows_of_ids(people, self.holders)
+        self.holders = self.holders[rows >= 0]
+        self.pay(
+            self.p["cost_per_post"] / 12,
+            self.holders.size,
+            given=self.text_gives("cost_per_post", "extra_offers"),
+            to=people.key[rows[rows >= 0]],
+            month=month.index,
+        )
 
 
 class TalentRewards(Measure):
@@ -97,8 +111,14 @@ class TalentRewards(Measure):
         """Bonuses due to those still here (who arrived while the measure was in force)."""
         due = month.index - self.months == self.p["months_before_bonus"]
         if due.any():
-            still_here = households.rows_of_ids(people, self.ids[due]) >= 0
-            self.pay(self.amounts[due][still_here])
+            rows = households.rows_of_ids(people, self.ids[due])
+            still_here = rows >= 0
+            self.pay(
+                self.amounts[due][still_here],
+                given=self.text_gives("bonus_doctorate", "bonus_master", "months_before_bonus"),
+                to=people.key[rows[still_here]],
+                month=month.index,
+            )
         keep = month.index - self.months < self.p["months_before_bonus"]
         self.ids, self.months, self.amounts = self.ids[keep], self.months[keep], self.amounts[keep]
 
@@ -117,8 +137,14 @@ class SkillSubsidy(Measure):
         return money_offer(ch, np.where(self._eligible(ch), self.p["certification_rate"] * self.p["mean_subsidy"], 0.0))
 
     def deliver(self, month: Month, people: People) -> None:
-        n = np.count_nonzero(people.alive & people.employed & (people.education <= Education.SENIOR_SECONDARY))
-        self.pay(self.p["certification_rate"] * self.p["mean_subsidy"] / 12, n)
+        workers = np.flatnonzero(people.alive & people.employed & (people.education <= Education.SENIOR_SECONDARY))
+        self.pay(
+            self.p["certification_rate"] * self.p["mean_subsidy"] / 12,
+            workers.size,
+            given=self.text_gives("certification_rate", "mean_subsidy"),
+            to=people.key[workers],
+            month=month.index,
+        )
 
 
 class TalentCard(Measure):
@@ -139,4 +165,11 @@ class TalentCard(Measure):
         return np.where(ch.is_talent, self.p["bring_family_gain"], 0.0)
 
     def deliver(self, month: Month, people: People) -> None:
-        self.pay(self.p["cost_per_card"] / 12, _talent_count(people))
+        talent = _talent(people)
+        self.pay(
+            self.p["cost_per_card"] / 12,
+            talent.size,
+            given=self.text_gives("cost_per_card"),
+            to=people.key[talent],
+            month=month.index,
+        )

@@ -3,9 +3,11 @@
 Per seed and year it computes the differences a planner asks for (``model.runs.effect``, the one
 definition of them): extra population, extra arrivals and fewer departures (in total and by
 agent kind), the fiscal cost of each measure and its net cost against the counterfactual, the
-expected extra residents attributed to each measure, and the cost per additional resident; then
-their mean and 90 % interval over seeds. The interval shows chance alone (the same parameters,
-different seeds), not uncertainty in the parameters.
+expected extra residents attributed to each measure, and the cost per additional resident, with
+the finance view (discounted cost per discounted resident-year, movers and births, deadweight,
+text-given and assumed amounts); then their mean and 90 % interval over seeds (effects.csv), and
+by measure and year the finance view's means (costs.csv). The interval shows chance alone (the
+same parameters, different seeds), not uncertainty in the parameters.
 """
 
 from __future__ import annotations
@@ -19,9 +21,9 @@ from tqdm import tqdm
 
 from model import plots
 from model.runs import interrupt
-from model.runs.effect import effects_for_seed
+from model.runs.effect import MEASURES, discount_base_year, effects_for_seed, social_discount_rate
 from model.runs.results import RESULTS_DIR, atomic_write_csv, open_run
-from model.runs.runner import collect_seeds, run_seed, write_outputs
+from model.runs.runner import collect_seeds, run_pair, write_outputs
 from model.scenario import NAME_MAX, Scenario
 
 
@@ -80,8 +82,7 @@ def compare(
         bar.update(1)
 
     def one_seed(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-        ind_b, pyr_b = run_seed(against, seed, on_month=on_month)
-        ind_s, pyr_s = run_seed(scenario, seed, on_month=on_month)
+        ind_s, pyr_s, ind_b, pyr_b = run_pair(scenario, against, seed, on_month=on_month)
         eff = effects_for_seed(ind_s, ind_b)
         eff.insert(0, "seed", seed)
         eff.insert(0, "scenario", label)
@@ -93,6 +94,7 @@ def compare(
 
     def write() -> None:
         atomic_write_csv(run_dir / "effects.csv", summary)
+        atomic_write_csv(run_dir / "costs.csv", costs(summary))
         writer.tables(table, pd.concat(pyramids, ignore_index=True))
         plots.save_compare_figures(run_dir, table, summary, scenario.name, against.name)
 
@@ -134,3 +136,126 @@ def format_effects(summary: pd.DataFrame) -> str:
         lines.append(f"{year:>4}" + "".join(means))
         lines.append(" " * 4 + "".join(ranges))
     return "\n".join(lines)
+
+
+# costs.csv: by measure (and "total") and year, the means over seeds of effects.csv's figures.
+COSTS = {
+    "spending": "cost",
+    "spending_text": "text_cost",
+    "spending_assumed": "assumed_cost",
+    "net_cost": "net_cost",
+    "net_cost_assumed": "net_assumed_cost",
+    "discounted_net_cost": "discounted_net_cost",
+    "transfers": "transfers",
+    "deadweight": "deadweight",
+    "deadweight_share": "deadweight_share",
+    "attributed": "attributed",
+    "extra_population": "extra_population",
+}
+TOTAL = "total"
+WIDTH = 105  # the printed finance view's widest line
+# effects.csv's names of the totals, where they are not "<figure>_total"; None: blank.
+TOTAL_NAMES = {"deadweight_share": "deadweight_share", "attributed": None, "extra_population": "extra_population"}
+
+
+def amounts_label(text: float, assumed: float) -> str:
+    """Where a measure's spending went: all on amounts the text gives, all assumed, both, or none."""
+    if text > 0 and assumed > 0:
+        return "mixed"
+    return "text" if text > 0 else "assumed" if assumed > 0 else "none"
+
+
+def costs(summary: pd.DataFrame) -> pd.DataFrame:
+    """The finance view by measure and year (``costs.csv``): spending (on text-given and assumed
+    amounts), net cost, discounted net cost (cumulative), transfers and deadweight, attributed
+    residents (measures; the total row has the extra population at year end instead), the means
+    over seeds; ``amounts`` labels
+    the measure by where its spending to the last year went (``amounts_label``)."""
+    mean = summary.set_index(["indicator", "year"])["mean"]
+    years = sorted(summary.year.unique())
+    rows = []
+    for mid in [*MEASURES, TOTAL]:
+        names = {
+            column: (None if figure == "extra_population" else f"{figure}_{mid}")
+            if mid != TOTAL
+            else TOTAL_NAMES.get(figure, f"{figure}_total")
+            for column, figure in COSTS.items()
+        }
+        table = pd.DataFrame(
+            {column: [mean.get((name, y), np.nan) if name else np.nan for y in years] for column, name in names.items()}
+        )
+        table.insert(0, "year", years)
+        label = amounts_label(table.spending_text.sum(), table.spending_assumed.sum())
+        table.insert(0, "amounts", label)
+        table.insert(0, "measure", mid)
+        rows.append(table)
+    return pd.concat(rows, ignore_index=True)
+
+
+def format_finance(summary: pd.DataFrame) -> str:
+    """The finance view to the last year, by measure and in total, narrow enough for a terminal
+    (means over seeds; costs.csv has it by year, effects.csv with intervals)."""
+    table = costs(summary)
+    year = int(table.year.max())
+    mean = summary.set_index(["indicator", "year"])["mean"]
+    get = lambda name: float(mean.get((name, year), np.nan))  # noqa: E731
+    rate, base = social_discount_rate(), discount_base_year()
+    head = (
+        f"{'':6}{'amounts':>8}{'spent':>9}{'net':>9}{'net disc':>10}{'transfers':>10}{'dead%':>7}"
+        f"{'attributed':>11}{'per disc yr':>12}"
+    )
+    lines = [
+        f"Finance view to {year} (means over seeds): yuan in yi (1 yi = 100 million), cumulated from the start;",
+        f"'net disc': net cost discounted at {rate * 100:g} % to {base} yuan; 'dead%': share of transfers to people in",
+        "Baotou in the counterfactual too (deadweight); 'attributed': residents attributed to the measure",
+        "(total: the extra population); 'per disc yr': discounted net cost per discounted resident-year (yuan).",
+        head,
+    ]
+
+    def cell(value: float, width: int, digits: int, unit: float = 1.0) -> str:
+        return f"{'-':>{width}}" if not np.isfinite(value) else f"{value / unit:>{width},.{digits}f}"
+
+    for mid, rows in table.groupby("measure", sort=False):
+        spent, net = rows.spending.sum(), rows.net_cost.sum()
+        attributed = rows.attributed.sum() if mid != TOTAL else rows.extra_population.iloc[-1]
+        if mid != TOTAL and spent == 0 and net == 0 and attributed == 0:
+            continue
+        per = get(
+            "discounted_cost_per_additional_resident_year"
+            if mid == TOTAL
+            else f"discounted_cost_per_attributed_resident_year_{mid}"
+        )
+        last = rows[rows.year == year].iloc[0]
+        lines.append(
+            f"{mid:<6}{rows.amounts.iloc[0]:>8}{cell(spent, 9, 2, 1e8)}{cell(net, 9, 2, 1e8)}"
+            f"{cell(last.discounted_net_cost, 10, 2, 1e8)}{cell(rows.transfers.sum(), 10, 2, 1e8)}"
+            f"{cell(last.deadweight_share, 7, 0)}{cell(attributed, 11, 0)}{cell(per, 12, 0)}"
+        )
+    movers, births, deaths = get("extra_movers"), get("cumulative_extra_births"), get("cumulative_extra_deaths")
+    lines += [
+        f"Extra residents at the end of {year}: {get('extra_population'):,.0f} = movers {movers:,.0f} "
+        f"+ births {births:,.0f} - deaths {deaths:,.0f}",
+        f"Net cost to {year}: {get('cumulative_net_cost_total') / 1e8:,.2f} yi yuan, "
+        f"{get('assumed_share_of_net_cost'):.0f} % of it on assumed amounts "
+        f"(text-given {rows_sum(table, 'net_cost', 'net_cost_assumed'):,.2f} yi)",
+        f"Per additional resident: {get('cost_per_additional_resident'):,.0f} yuan (extra residents at the "
+        f"{year} year end);",
+        f"per additional resident-year: {get('cost_per_additional_resident_year'):,.0f} yuan undiscounted, "
+        f"{get('discounted_cost_per_additional_resident_year'):,.0f} discounted",
+    ]
+    total = table[table.measure == TOTAL]
+    by_year = [f"{int(y)} {v / 1e8:,.2f}" for y, v in zip(total.year, total.net_cost, strict=True) if round(v / 1e8, 2)]
+    line = "Net cost by year, yi yuan:"
+    for item in by_year:
+        if len(line) + len(item) + 2 > WIDTH:
+            lines.append(line)
+            line = " "
+        line += f" {item},"
+    lines.append(line.rstrip(","))
+    return "\n".join(lines)
+
+
+def rows_sum(table: pd.DataFrame, total: str, part: str) -> float:
+    """The total row's ``total`` less its ``part``, summed over the years (yi yuan)."""
+    rows = table[table.measure == TOTAL]
+    return float((rows[total] - rows[part]).sum()) / 1e8

@@ -6,18 +6,36 @@ experiments' outcomes) comes from the functions here, applied to two runs with t
 column per indicator (``wide`` makes one from the long rows ``year, indicator, value``), persons
 at full scale and yuan. In short: extra residents are A's population minus B's, net cost is A's
 fiscal cost minus B's, and the cost per additional resident is the cumulative net cost over the
-extra residents (the difference in cost over the difference in residents). ``DEFINITION`` says it
-in full, with what it is not (marginal, discounted); docs/outputs.md prints it.
+extra residents (the difference in cost over the difference in residents). Next to it, for a
+finance office: the same discounted per discounted additional resident-year (the rate and base year
+in ``model/data/finance.toml``), the extra residents split into movers and births, the transfers
+to people who would have been in Baotou anyway (deadweight) and the spending on amounts the text
+gives apart from assumed ones, from the runs' books (``model.indicators.BOOKS``). ``DEFINITION``
+says it in full, with what it is not (marginal); docs/outputs.md prints it.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from model import params
 from model.indicators import KINDS
 from model.scenario import measure_specs
 
 MEASURES = list(measure_specs())
+FINANCE = "finance"  # model/data/finance.toml
+
+
+def social_discount_rate() -> float:
+    """The rate at which later years' yuan and resident-years are discounted (finance.toml)."""
+    return float(params.value(FINANCE, "social_discount_rate"))
+
+
+def discount_base_year() -> int:
+    """The year whose yuan the discounted figures are in (finance.toml)."""
+    return int(params.value(FINANCE, "discount_base_year"))
+
 
 # What `compare` writes for each seed and year (scenario "<scenario>-vs-<against>"), and summarises
 # in effects.csv, in this order. <kind> is resident, migrant_worker, graduate or talent; <id> a measure.
@@ -37,6 +55,44 @@ EFFECTS = {
         "(yuan per person; blank for a seed with no extra, so the mean over seeds is over those that gained: "
         "the `seeds` column of effects.csv counts them)"
     ),
+    "extra_movers": (
+        "extra arrivals plus fewer departures, cumulated from the start: the extra residents who moved (persons)"
+    ),
+    "cumulative_extra_births": "extra births cumulated from the start (persons)",
+    "cumulative_extra_deaths": "extra deaths cumulated from the start (persons; the extra residents die too)",
+    "additional_resident_years": (
+        "years lived in Baotou by the extra residents, cumulated from the start: each year the mean of the "
+        "extra population at its start and its end, times the months simulated / 12 (person-years)"
+    ),
+    "discounted_additional_resident_years": (
+        "the same, each year's resident-years times the discount factor (person-years in base-year terms)"
+    ),
+    "discounted_net_cost_total": (
+        "net cost cumulated from the start, each year's times the discount factor (yuan of the base year)"
+    ),
+    "cost_per_additional_resident_year": (
+        "cumulative net cost / additional resident-years, undiscounted (yuan per person-year; blank where none)"
+    ),
+    "discounted_cost_per_additional_resident_year": (
+        "discounted net cost / discounted additional resident-years (yuan per person-year; blank where none)"
+    ),
+    "transfers_total": "spending of the scenario in the year paid to identified persons (yuan)",
+    "deadweight_total": (
+        "of those transfers, the yuan paid to persons who were in Baotou at the end of that month in the "
+        "counterfactual too (yuan)"
+    ),
+    "deadweight_share": (
+        "cumulative deadweight / cumulative transfers: the share of transfers that went to people who would "
+        "have been in Baotou anyway (percent; blank before any transfer)"
+    ),
+    "text_cost_total": "spending of the scenario in the year on amounts the text gives (yuan)",
+    "assumed_cost_total": "spending of the scenario in the year on amounts that are assumptions (yuan)",
+    "net_text_cost_total": "text_cost_total, scenario minus counterfactual (yuan)",
+    "net_assumed_cost_total": "assumed_cost_total, scenario minus counterfactual (yuan)",
+    "assumed_share_of_net_cost": (
+        "cumulative net cost on assumed amounts / cumulative net cost (percent; blank where the net cost is "
+        "not positive)"
+    ),
     "cost_<id>": "fiscal cost of one measure in the scenario in the year (yuan)",
     "net_cost_<id>": "fiscal cost of one measure in the year, scenario minus counterfactual (yuan)",
     "attributed_<id>": (
@@ -46,6 +102,17 @@ EFFECTS = {
     "cost_per_additional_resident_<id>": (
         "cumulative net cost of a measure / its cumulative attributed residents (yuan; blank if none)"
     ),
+    "discounted_net_cost_<id>": "a measure's net cost cumulated from the start, discounted (yuan of the base year)",
+    "discounted_cost_per_attributed_resident_year_<id>": (
+        "a measure's discounted net cost / the discounted resident-years of its cumulative attributed residents "
+        "(yuan per person-year; blank if none)"
+    ),
+    "text_cost_<id>": "one measure's spending in the scenario in the year on amounts the text gives (yuan)",
+    "assumed_cost_<id>": "one measure's spending in the scenario in the year on assumed amounts (yuan)",
+    "net_assumed_cost_<id>": "assumed_cost_<id>, scenario minus counterfactual (yuan)",
+    "transfers_<id>": "one measure's spending in the scenario in the year paid to identified persons (yuan)",
+    "deadweight_<id>": "of those, paid to persons in Baotou in the counterfactual too that month (yuan)",
+    "deadweight_share_<id>": "a measure's cumulative deadweight / its cumulative transfers (percent; blank if none)",
 }
 
 # The definition in words, for docs/outputs.md (generated by `python -m model docs`).
@@ -70,14 +137,52 @@ seed and year:
   resident is attributed to it: its attributed residents are 0 and its net cost cancels.
   Attributed residents by measure do not add up exactly to the extra population.
 
+For a finance office, per seed and year (t), with r the social discount rate and t0 the base
+year of `model/data/finance.toml` (8 %, the NDRC's 建设项目经济评价方法与参数, 3rd ed.; 2022):
+
+- **movers and births**: extra residents = extra movers + cumulative extra births - cumulative
+  extra deaths, where extra movers = cumulative (extra arrivals + fewer departures). The births
+  are residents the scenario adds without anyone moving (F1, and the children of extra movers).
+- **resident-years**: y(t) = (E(t-1) + E(t)) / 2 x months(t) / 12, E the extra population at year
+  end (E = 0 before the first year, whose start populations are the same); additional
+  resident-years = the sum of y up to t.
+- **discounting**: d(t) = (1 + r)^-(t - t0), a year counting whole. Discounted net cost = sum of
+  d x net cost; discounted additional resident-years = sum of d x y; **discounted cost per
+  discounted additional resident-year** = the one over the other. Undiscounted (r = 0) it is the
+  cumulative net cost over the additional resident-years, shown next to it, as is the cost per
+  additional resident (a stock at one year end, not years lived). The ratio does not depend on
+  t0. By measure: its discounted net cost over the discounted resident-years of its cumulative
+  attributed residents.
+- **transfers and deadweight**: each payment of a measure is a transfer when it goes to
+  identified persons (a rent paid, a bonus, a school place, a birth reward; not a programme
+  budget or a building share). The scenario run is given who was in Baotou when in the
+  counterfactual run with the same seed (the counterfactual runs first); people, their children
+  and outside candidates keep their keys across the two runs, so a payment to a person who was
+  in Baotou at the end of that month in the counterfactual too went to someone who would have
+  come or stayed anyway: **deadweight**. Deadweight share = cumulative deadweight / cumulative
+  transfers; the rest went to people whose decision (or birth) the scenario changed. A
+  household's payment (a flat) is its head's; childcare places are shared among all under-3s.
+- **text-given and assumed amounts**: a payment's amounts are text-given when every parameter it
+  is computed from (the amount, rate or months, and any capacity or quota that caps how many are
+  paid) has a `source` in `model/data/measures.toml` (for a line, `city_share_source` in
+  `transport.toml`) and the scenario keeps that value; otherwise assumed (an `assumption`, or
+  a scenario's own number). How many are paid, and the market rents and prices, are the
+  model's. cost_text + cost_assumed = cost, by measure and in total; assumed share of net cost =
+  cumulative (A's assumed - B's assumed) / cumulative net cost. `costs.csv` labels a measure
+  `text`, `assumed` or `mixed` by where its spending to the last year went (`none`: no spending).
+
 The mean and 90 % interval in `effects.csv` are over the seeds' values (for a ratio, over the
 seeds' ratios). The experiments' outcomes `cost_2035` and `cost_per_additional_resident_2035`
-(`outcomes.csv`, one row per point and seed) are the same cumulative net cost and ratio in 2035."""
+(`outcomes.csv`, one row per point and seed) are the same cumulative net cost and ratio in 2035;
+`cost_per_discounted_resident_year_2035` and `deadweight_share_2035` are
+`discounted_cost_per_additional_resident_year` and `deadweight_share` in 2035 (the experiments
+run the counterfactual first, as `compare` does)."""
 
 
 def wide(indicators: pd.DataFrame) -> pd.DataFrame:
     """One run's long rows (``year, indicator, value``) as a table by year, one column per indicator."""
-    return indicators.pivot_table(index="year", columns="indicator", values="value")
+    # dropna=False keeps a figure that is blank every year (the deadweight of a run without a counterfactual).
+    return indicators.pivot_table(index="year", columns="indicator", values="value", dropna=False)
 
 
 def extra_residents(a: pd.DataFrame, b: pd.DataFrame) -> pd.Series:
@@ -138,6 +243,94 @@ def cost_per_attributed_resident(a: pd.DataFrame, b: pd.DataFrame, measure: str)
     return per_resident(cumulative(net_cost(a, b, measure)), cumulative(attributed(a, b, measure)))
 
 
+def extra_deaths(a: pd.DataFrame, b: pd.DataFrame) -> pd.Series:
+    """Deaths in the year, A minus B (persons)."""
+    return a.deaths - b.deaths
+
+
+def extra_movers(a: pd.DataFrame, b: pd.DataFrame) -> pd.Series:
+    """Extra arrivals plus fewer departures, cumulated: the extra residents who moved (persons)."""
+    return cumulative(extra_arrivals(a, b) + fewer_departures(a, b))
+
+
+def resident_years(stock: pd.Series, months: pd.Series) -> pd.Series:
+    """Years lived by a stock in each year: the mean of its start (the previous year end, 0
+    before the first) and its end, times the months simulated / 12 (person-years)."""
+    return (stock.shift(1, fill_value=0.0) + stock) / 2 * months / 12
+
+
+def discount_factors(years: pd.Index, rate: float | None = None, base: int | None = None) -> pd.Series:
+    """(1 + rate)^-(year - base) for each year (a year counts whole); rate and base from finance.toml."""
+    rate = social_discount_rate() if rate is None else rate
+    base = discount_base_year() if base is None else base
+    return pd.Series((1 + rate) ** -(np.asarray(years, dtype=float) - base), index=years)
+
+
+def discounted(yearly: pd.Series, rate: float | None = None, base: int | None = None) -> pd.Series:
+    """Sum from the first year to each year of the yearly figure times the discount factor."""
+    return cumulative(yearly * discount_factors(yearly.index, rate, base))
+
+
+def additional_resident_years(a: pd.DataFrame, b: pd.DataFrame) -> pd.Series:
+    """Years lived by the extra residents, cumulated (person-years)."""
+    return cumulative(resident_years(extra_residents(a, b), a.months))
+
+
+def discounted_cost_per_additional_resident_year(
+    a: pd.DataFrame, b: pd.DataFrame, rate: float | None = None, base: int | None = None
+) -> pd.Series:
+    """Discounted cumulative net cost / discounted additional resident-years (rate 0: undiscounted)."""
+    years = resident_years(extra_residents(a, b), a.months)
+    return per_resident(discounted(net_cost(a, b), rate, base), discounted(years, rate, base))
+
+
+def discounted_cost_per_attributed_resident_year(
+    a: pd.DataFrame, b: pd.DataFrame, measure: str, rate: float | None = None, base: int | None = None
+) -> pd.Series:
+    """A measure's discounted net cost / the discounted resident-years of its cumulative attributed residents."""
+    years = resident_years(cumulative(attributed(a, b, measure)), a.months)
+    return per_resident(discounted(net_cost(a, b, measure), rate, base), discounted(years, rate, base))
+
+
+def _book(a: pd.DataFrame, figure: str, measure: str | None) -> pd.Series:
+    """One figure of a run's books (``model.indicators.BOOKS``), of one measure or summed over all."""
+    if measure is not None:
+        return a[f"{figure}_{measure}"]
+    return a[[f"{figure}_{mid}" for mid in MEASURES]].sum(axis=1, skipna=False)
+
+
+def transfers(a: pd.DataFrame, measure: str | None = None) -> pd.Series:
+    """Spending in the year paid to identified persons, of all measures (or one), in one run (yuan)."""
+    return _book(a, "transfers", measure)
+
+
+def deadweight(a: pd.DataFrame, measure: str | None = None) -> pd.Series:
+    """Of those transfers, the yuan paid to persons who were in Baotou in the counterfactual that month."""
+    return _book(a, "deadweight", measure)
+
+
+def deadweight_share(a: pd.DataFrame, measure: str | None = None) -> pd.Series:
+    """Cumulative deadweight / cumulative transfers (percent; NaN before any transfer)."""
+    paid = cumulative(transfers(a, measure))
+    return 100 * cumulative(deadweight(a, measure)) / paid.where(paid > 0)
+
+
+def cost_text(a: pd.DataFrame, measure: str | None = None) -> pd.Series:
+    """Spending in the year on amounts the text gives, of all measures (or one), in one run (yuan)."""
+    return _book(a, "text_cost", measure)
+
+
+def cost_assumed(a: pd.DataFrame, measure: str | None = None) -> pd.Series:
+    """Spending in the year on assumed amounts, of all measures (or one), in one run (yuan)."""
+    return _book(a, "assumed_cost", measure)
+
+
+def assumed_share_of_net_cost(a: pd.DataFrame, b: pd.DataFrame) -> pd.Series:
+    """Cumulative net cost on assumed amounts / cumulative net cost (percent; NaN unless it is positive)."""
+    net = cumulative(net_cost(a, b))
+    return 100 * cumulative(cost_assumed(a) - cost_assumed(b)) / net.where(net > 0)
+
+
 def yearly(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     """Every effect of ``EFFECTS`` by year, for the wide tables of A and B (one seed each)."""
     out = {
@@ -154,11 +347,38 @@ def yearly(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     out["net_cost_total"] = net_cost(a, b)
     out["cumulative_net_cost_total"] = cumulative(net_cost(a, b))
     out["cost_per_additional_resident"] = cost_per_additional_resident(a, b)
+    out["extra_movers"] = extra_movers(a, b)
+    out["cumulative_extra_births"] = cumulative(extra_births(a, b))
+    out["cumulative_extra_deaths"] = cumulative(extra_deaths(a, b))
+    years = resident_years(extra_residents(a, b), a.months)
+    out["additional_resident_years"] = cumulative(years)
+    out["discounted_additional_resident_years"] = discounted(years)
+    out["discounted_net_cost_total"] = discounted(net_cost(a, b))
+    out["cost_per_additional_resident_year"] = per_resident(cumulative(net_cost(a, b)), cumulative(years))
+    out["discounted_cost_per_additional_resident_year"] = discounted_cost_per_additional_resident_year(a, b)
+    out["transfers_total"] = transfers(a)
+    out["deadweight_total"] = deadweight(a)
+    out["deadweight_share"] = deadweight_share(a)
+    out["text_cost_total"] = cost_text(a)
+    out["assumed_cost_total"] = cost_assumed(a)
+    out["net_text_cost_total"] = cost_text(a) - cost_text(b)
+    out["net_assumed_cost_total"] = cost_assumed(a) - cost_assumed(b)
+    out["assumed_share_of_net_cost"] = assumed_share_of_net_cost(a, b)
     for mid in MEASURES:
         out[f"cost_{mid}"] = cost(a, mid)
         out[f"net_cost_{mid}"] = net_cost(a, b, mid)
         out[f"attributed_{mid}"] = attributed(a, b, mid)
         out[f"cost_per_additional_resident_{mid}"] = cost_per_attributed_resident(a, b, mid)
+        out[f"discounted_net_cost_{mid}"] = discounted(net_cost(a, b, mid))
+        out[f"discounted_cost_per_attributed_resident_year_{mid}"] = discounted_cost_per_attributed_resident_year(
+            a, b, mid
+        )
+        out[f"text_cost_{mid}"] = cost_text(a, mid)
+        out[f"assumed_cost_{mid}"] = cost_assumed(a, mid)
+        out[f"net_assumed_cost_{mid}"] = cost_assumed(a, mid) - cost_assumed(b, mid)
+        out[f"transfers_{mid}"] = transfers(a, mid)
+        out[f"deadweight_{mid}"] = deadweight(a, mid)
+        out[f"deadweight_share_{mid}"] = deadweight_share(a, mid)
     return pd.DataFrame(out, index=a.index)
 
 

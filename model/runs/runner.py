@@ -21,7 +21,28 @@ def run_seed(scenario: Scenario, seed: int, on_month=None) -> tuple[pd.DataFrame
     """One replicate: its indicators (long form) and its first and last population pyramids."""
     model = BaotouModel(scenario, seed=seed)
     model.run(on_month)
-    indicators = pd.DataFrame(model.indicators())
+    return _tables(model, scenario, seed, books=False)
+
+
+def run_pair(
+    scenario: Scenario, against: Scenario, seed: int, on_month=None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """A scenario and its counterfactual with the same seed (common random numbers): the
+    counterfactual first, then the scenario with who was in Baotou when in it, for the books'
+    deadweight. Returns (indicators, pyramids) of the scenario, then of the counterfactual; each
+    run's indicators carry its books' rows (``model.indicators.BOOKS``) too."""
+    counterfactual = BaotouModel(against, seed=seed)
+    counterfactual.run(on_month)
+    model = BaotouModel(scenario, seed=seed, counterfactual=counterfactual.ledger.presence())
+    model.run(on_month)
+    ind_a, pyr_a = _tables(model, scenario, seed, books=True)
+    ind_b, pyr_b = _tables(counterfactual, against, seed, books=True)
+    return ind_a, pyr_a, ind_b, pyr_b
+
+
+def _tables(model: BaotouModel, scenario: Scenario, seed: int, books: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A finished run's indicators (and, with ``books``, its books' rows) and its pyramids."""
+    indicators = pd.DataFrame(model.indicators() + (model.books() if books else []))
     indicators.insert(0, "seed", seed)
     indicators.insert(0, "scenario", scenario.name)
     first_year, last_year = int(scenario.start[:4]), int(scenario.end[:4])

@@ -35,4 +35,4 @@ def births(people: People, month: Month, package: Package, ledger: Ledger) -> No
         beh["birth_moments_tfr"],
     )
     ledger.born(people, n)
-    package.on_births(n, month)
+    package.on_births(n, month, people.key[len(people) - n :])
