@@ -173,8 +173,10 @@ def abc_smc(
     processes: int,
     seed: int,
     fixed: Mapping[str, float] | None = None,
+    initial_epsilon: float | None = None,
 ) -> Posterior:
-    """Run ABC-SMC; ``fixed`` parameters are held at a value (the recovery test frees only some)."""
+    """Run ABC-SMC; ``fixed`` parameters are held at a value (the recovery test frees only some);
+    ``initial_epsilon``: the first generation's threshold (default: from a sample of the prior)."""
     import pyabc  # optional dependency: only the posterior needs it
 
     began = time.perf_counter()
@@ -191,7 +193,8 @@ def abc_smc(
         if processes <= 1
         else pyabc.sampler.MulticoreEvalParallelSampler(n_procs=processes)
     )
-    abc = pyabc.ABCSMC(model, prior, Distance(design), population_size=population_size, sampler=sampler)
+    eps = pyabc.epsilon.QuantileEpsilon(initial_epsilon="from_sample" if initial_epsilon is None else initial_epsilon)
+    abc = pyabc.ABCSMC(model, prior, Distance(design), population_size=population_size, sampler=sampler, eps=eps)
     with tempfile.TemporaryDirectory() as tmp:
         abc.new(f"sqlite:///{tmp}/abc.db", dict(observed))
         history = abc.run(max_nr_populations=max_generations, max_walltime=dt.timedelta(minutes=walltime_minutes))
