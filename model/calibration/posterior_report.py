@@ -58,7 +58,7 @@ def summary(post: Posterior, rows: Sequence[Mapping[str, float]], design: Design
         f"seed = {r['seed']}",
         f"predictive_draws = {len(rows)}",
         f"date = {_q(dt.date.today().isoformat())}",
-        f"git_commit = {_q(git_commit())}",
+        f"git_commit = {_q(str(git_commit()))}",
         "",
     ]
     for p in design.parameters:
