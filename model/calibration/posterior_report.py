@@ -148,7 +148,7 @@ def figure(post: Posterior, rows: Sequence[Mapping[str, float]], design: Design,
     ax.fill_between(years, lo, hi, alpha=0.3, label="90 %")
     ax.plot(years, mid, "o-", label="median")
     ax.axhline(0, color="k", lw=0.5)
-    ax.set_title("package's effect (万 residents)", fontsize=9)
+    ax.set_title("package's effect (10,000 residents)", fontsize=9)
     ax.legend(fontsize=7)
     for extra in axes[k + 1 :]:
         extra.axis("off")
