@@ -189,9 +189,9 @@ def _main(args: argparse.Namespace) -> int:
             print("rerun the same command to retry the failed runs", file=sys.stderr)
             return 1
     if args.command == "calibrate" and args.posterior:
-        from model.calibration import posterior
+        from model.calibration import posterior, posterior_report
 
-        posterior.run()
+        posterior_report.run()
         print(f"-> {posterior.DRAWS_FILE}, {posterior.PREDICTIVE_FILE}, {posterior.SUMMARY_FILE}, docs/posterior.png")
         return 0
     if args.command == "calibrate":

@@ -52,8 +52,8 @@ def test_abc_recovers_a_known_policy_response():
     fixed.update({"tfr": 0.95, "e0_shift": 1.0, "within_city_move_rate": 0.1})
     truth = 0.4
     observed = P.Simulator(design, SCALE, salt=99)({**fixed, "policy_response": truth})
-    # 25 particles, three generations, the first accepting every prior draw: about 175 runs.
-    post = P.abc_smc(design, observed, SCALE, 25, 3, 5, 1, 7, fixed=fixed, initial_epsilon=1e12)
+    # 25 particles, four generations, the first accepting every prior draw.
+    post = P.abc_smc(design, observed, SCALE, 25, 4, 5, 1, 7, fixed=fixed, initial_epsilon=1e12)
     assert post.names == ["policy_response"]
     lo, _, hi = post.quantiles("policy_response")
     assert lo <= truth <= hi

@@ -19,7 +19,7 @@ import multiprocessing
 import tempfile
 import time
 import tomllib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -278,34 +278,3 @@ def write_predictive(rows: Sequence[Mapping[str, float]], path: Path = PREDICTIV
 
 def observed_values(design: Design) -> dict[str, float]:
     return {t.name: t.observed for t in design.targets}
-
-
-def run(progress: Callable[[str], None] = print) -> tuple[Posterior, list[dict[str, float]]]:
-    """The whole command: posterior, predictive, files and figure (``python -m model calibrate --posterior``)."""
-    from model.calibration import posterior_report
-
-    design = load_design()
-    r = design.run
-    began = time.perf_counter()
-    progress(
-        f"ABC-SMC: {len(design.parameters)} parameters, {len(design.targets)} targets, "
-        f"scale {r['scale']}, {r['population_size']} particles, up to {r['max_generations']} generations"
-    )
-    post = abc_smc(
-        design,
-        observed_values(design),
-        r["scale"],
-        r["population_size"],
-        r["max_generations"],
-        r["walltime_minutes"],
-        r["processes"],
-        r["seed"],
-    )
-    progress(f"  {len(post.epsilons)} generations, {post.simulations} simulations, {post.seconds:.0f} s")
-    rows = predictive(post, design, r["scale"], r["predictive_draws"], r["predictive_end"], r["processes"], r["seed"])
-    seconds = time.perf_counter() - began
-    write_draws(post)
-    write_predictive(rows)
-    posterior_report.write_summary(post, rows, design, seconds, SUMMARY_FILE)
-    posterior_report.figure(post, rows, design, HERE.parent.parent / "docs" / "posterior.png")
-    return post, rows

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from importlib.metadata import version
 from pathlib import Path
 
@@ -19,6 +20,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from model.calibration import posterior as P  # noqa: E402
 from model.calibration.posterior import EFFECT_YEARS, Design, Posterior  # noqa: E402
 from model.runs.results import atomic_write_text, git_commit  # noqa: E402
 
@@ -156,3 +158,32 @@ def figure(post: Posterior, rows: Sequence[Mapping[str, float]], design: Design,
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+def run(progress: Callable[[str], None] = print) -> tuple[Posterior, list[dict[str, float]]]:
+    """The whole command: posterior, predictive, files and figure (``python -m model calibrate --posterior``)."""
+    design = P.load_design()
+    r = design.run
+    began = time.perf_counter()
+    progress(
+        f"ABC-SMC: {len(design.parameters)} parameters, {len(design.targets)} targets, "
+        f"scale {r['scale']}, {r['population_size']} particles, up to {r['max_generations']} generations"
+    )
+    post = P.abc_smc(
+        design,
+        P.observed_values(design),
+        r["scale"],
+        r["population_size"],
+        r["max_generations"],
+        r["walltime_minutes"],
+        r["processes"],
+        r["seed"],
+    )
+    progress(f"  {len(post.epsilons)} generations, {post.simulations} simulations, {post.seconds:.0f} s")
+    rows = P.predictive(post, design, r["scale"], r["predictive_draws"], r["predictive_end"], r["processes"], r["seed"])
+    seconds = time.perf_counter() - began
+    P.write_draws(post)
+    P.write_predictive(rows)
+    write_summary(post, rows, design, seconds, P.SUMMARY_FILE)
+    figure(post, rows, design, P.HERE.parent.parent / "docs" / "posterior.png")
+    return post, rows
