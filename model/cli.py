@@ -103,6 +103,11 @@ def _parser() -> argparse.ArgumentParser:
         "--seeds", type=_whole(2), default=4, help="seeds per evaluation (common random numbers; default 4)"
     )
     cal.add_argument("--max-evaluations", type=_whole(1), default=120, help="Nelder-Mead budget (default 120)")
+    cal.add_argument(
+        "--posterior",
+        action="store_true",
+        help="instead: the Bayesian calibration (ABC-SMC, settings in model/calibration/posterior_priors.toml)",
+    )
     ex = sub.add_parser("experiment", help="run an experiment file (sweep, sampling design, sensitivity)")
     ex.add_argument("file", help="experiment file, or its name in scenarios/experiments/")
     ex.add_argument(
@@ -183,6 +188,12 @@ def _main(args: argparse.Namespace) -> int:
         if failed:
             print("rerun the same command to retry the failed runs", file=sys.stderr)
             return 1
+    if args.command == "calibrate" and args.posterior:
+        from model.calibration import posterior, posterior_report
+
+        posterior_report.run()
+        print(f"-> {posterior.DRAWS_FILE}, {posterior.PREDICTIVE_FILE}, {posterior.SUMMARY_FILE}, docs/posterior.png")
+        return 0
     if args.command == "calibrate":
         from model.calibration import CALIBRATED_FILE, report
         from model.calibration.smm import Setting, calibrate

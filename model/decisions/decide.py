@@ -4,7 +4,8 @@ The offers of the measures in force this month are added to Baotou's alternative
 logit gives the probabilities, the chooser's own draws pick one, and the difference the
 package's levers made to the chance of living in Baotou is attributed to them in proportion to
 the utility each added. What happens anyway (N1, not a lever) stays in the "without": no
-resident is attributed to it.
+resident is attributed to it. The behaviour key ``policy_response`` scales the utility the
+levers add to Baotou (1 = as the coefficients imply; the posterior calibration estimates it).
 """
 
 from __future__ import annotations
@@ -90,17 +91,11 @@ def decide(
     cut, cuts = package.distance_cuts(ch, month)
     others = choice.Alternatives.of(ch, month.now, beh, only_baotou)
 
-    def probs(o: Offer, c: np.ndarray) -> tuple[choice.Probabilities, np.ndarray]:
+    def utility(o: Offer, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         v, income = choice.baotou_utility(ch, month.now, beh, o, network, c)
-        return others.probabilities(v + constant), income
+        return v + constant, income
 
-    with_measures, income = probs(offer, cut)
-    u_move = month.draw(ch.key, f"{name}_move")
-    moving = np.flatnonzero(u_move >= with_measures.stay)
-    u_where = np.zeros(len(ch))  # only movers need the second draw
-    u_where[moving] = month.draw(ch.key[moving], f"{name}_where")
-    chosen = choice.draw(with_measures, u_move, u_where)
-    p_with = with_measures.baotou(ch)
+    v_with, income = utility(offer, cut)
     levers = package.levers()
     anyway_cut = sum((c for mid, c in cuts.items() if mid not in levers), np.zeros(len(ch)))
     anyway_offers = any(mid not in levers for mid in parts)
@@ -109,7 +104,21 @@ def decide(
     if parts or cuts:
         # "Without" the package: what happens anyway still acts.
         anyway = package.offers(ch, month, people, anyway_only=True)[0] if anyway_offers else Offer.empty(len(ch))
-        p_without = probs(anyway, anyway_cut)[0].baotou(ch)
+        v_without = utility(anyway, anyway_cut)[0]
+        response = beh["policy_response"]
+        if response != 1.0:  # at 1 the levers' utility is taken as it is (no rounding of v_with)
+            # The policy response scales what the levers add to Baotou's utility: 0 = they change
+            # no decision, 1 = what the coefficients imply (docs/what-the-data-can-tell.md).
+            v_with = v_without + response * (v_with - v_without)
+    with_measures = others.probabilities(v_with)
+    u_move = month.draw(ch.key, f"{name}_move")
+    moving = np.flatnonzero(u_move >= with_measures.stay)
+    u_where = np.zeros(len(ch))  # only movers need the second draw
+    u_where[moving] = month.draw(ch.key[moving], f"{name}_where")
+    chosen = choice.draw(with_measures, u_move, u_where)
+    p_with = with_measures.baotou(ch)
+    if parts or cuts:
+        p_without = others.probabilities(v_without).baotou(ch)
         contributions = _contributions(beh, month, ch, offer, parts, income)
         for mid, own_cut in cuts.items():
             # A shorter distance is worth what the move alternative's distance term gains.
