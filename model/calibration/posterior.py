@@ -36,7 +36,8 @@ PRIORS_FILE = HERE / "posterior_priors.toml"
 DRAWS_FILE = HERE / "posterior.csv"
 PREDICTIVE_FILE = HERE / "posterior_predictive.csv"
 SUMMARY_FILE = HERE / "posterior_summary.toml"
-EFFECT_YEARS = (2023, 2025)
+with PRIORS_FILE.open("rb") as _fh:
+    EFFECT_YEARS: tuple[int, ...] = tuple(tomllib.load(_fh)["run"]["effect_years"])
 
 
 @dataclass(frozen=True)

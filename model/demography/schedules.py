@@ -17,8 +17,11 @@ import numpy as np
 from scipy.optimize import brentq
 
 from model import params
+from model.calendar import CENSUS_MONTH
 from model.categories import Sex
 from model.draws.thinning import highest_from
+
+CENSUS_YEAR = int(CENSUS_MONTH[:4])
 
 
 def asfr(tfr: float) -> np.ndarray:
@@ -145,7 +148,7 @@ def observed_tfr_factors(women_2020: np.ndarray) -> dict[int, float]:
 
     def per_woman(year: int, n_births: float) -> float:
         women = np.zeros(shape.size)
-        shift = year - 2020  # the census counted 2020's population; each year moves it on a year
+        shift = year - CENSUS_YEAR  # the census counted that year's population; each year moves it on a year
         women[shift:] = profile[: shape.size - shift]
         return n_births / float(shape @ women)
 
