@@ -10,16 +10,23 @@ from pathlib import Path
 
 import pandas as pd
 
-from model.runs.compare import summarise
+from model.calibration.draws import replicates
+from model.runs.compare import draws_table, summarise
 from model.runs.effect import effects_for_seed
-from model.runs.runner import run_pair, run_seed
+from model.runs.runner import run_pair, run_seed, with_draw
+from model.runs.uncertainty import EFFECT, default_threshold
 from model.scenario import Scenario, load
 
 
-def scenario(name: str, seeds: int = 3, scale: float = 0.01, end: str | None = None, **sections) -> Scenario:
-    """A scenario by name with run settings (and any section overrides, e.g. behaviour={...})."""
+def scenario(
+    name: str, seeds: int = 3, scale: float = 0.01, end: str | None = None, draws: int = 0, **sections
+) -> Scenario:
+    """A scenario by name with run settings (and any section overrides, e.g. behaviour={...}).
+    ``draws``: parameter sets from the calibration's posterior, each run over ``seeds`` seeds
+    (0: the calibrated point estimates, chance alone)."""
+    run_settings = {"seeds": seeds, "scale": scale, "posterior_draws": draws, **sections.pop("run", {})}
     return load(name).with_overrides(
-        {"run": {"seeds": seeds, "scale": scale}, "period": {"end": end}, **sections}, origin="model.api arguments"
+        {"run": run_settings, "period": {"end": end}, **sections}, origin="model.api arguments"
     )
 
 
@@ -39,10 +46,13 @@ class Run:
         return table
 
 
-def run(name: str = "baseline", seeds: int = 3, scale: float = 0.01, end: str | None = None, **sections) -> Run:
-    """Run a scenario over seeds in memory."""
-    s = scenario(name, seeds, scale, end, **sections)
-    parts = [run_seed(s, seed) for seed in range(s["run"]["seed"], s["run"]["seed"] + seeds)]
+def run(
+    name: str = "baseline", seeds: int = 3, scale: float = 0.01, end: str | None = None, draws: int = 0, **sections
+) -> Run:
+    """Run a scenario over seeds (and posterior draws: ``scenario``) in memory."""
+    s = scenario(name, seeds, scale, end, draws, **sections)
+    reps = replicates(s["run"])
+    parts = [run_seed(with_draw(s, reps, seed), seed) for seed in reps.seeds]
     return Run(pd.concat([p[0] for p in parts], ignore_index=True), pd.concat([p[1] for p in parts], ignore_index=True))
 
 
@@ -50,11 +60,25 @@ def run(name: str = "baseline", seeds: int = 3, scale: float = 0.01, end: str | 
 class Comparison:
     scenario: Run
     against: Run
-    effects: pd.DataFrame  # per seed: scenario, seed, year, indicator, value
-    summary: pd.DataFrame  # indicator, year, mean, p05, p95, seeds
+    effects: pd.DataFrame  # per replicate: scenario, seed, year, indicator, value
+    summary: pd.DataFrame  # indicator, year, mean, p05, p95, seeds (the number of replicates)
+    uncertainty: str  # what the interval includes (parameters and chance, or chance alone)
+    draws: pd.DataFrame  # seed -> draw, particle and parameter values (empty without draws)
 
     def effect(self, indicator: str) -> pd.DataFrame:
         return self.summary[self.summary.indicator == indicator].set_index("year")[["mean", "p05", "p95"]]
+
+    def probability_above(
+        self, indicator: str = EFFECT, year: int | None = None, threshold: float | None = None
+    ) -> float:
+        """The share of replicates whose ``indicator`` at the end of ``year`` exceeds ``threshold``
+        (defaults: extra residents, 1万 by 2025, model/data/report.toml)."""
+        default, by = default_threshold()
+        year = by if year is None else year
+        rows = self.effects[(self.effects.indicator == indicator) & (self.effects.year == year)]
+        if rows.empty:
+            raise ValueError(f"no {indicator} for {year}; the years run are {sorted(self.effects.year.unique())}")
+        return float((rows.value > (default if threshold is None else threshold)).mean())
 
 
 def compare(
@@ -63,16 +87,20 @@ def compare(
     seeds: int = 3,
     scale: float = 0.01,
     end: str | None = None,
+    draws: int = 0,
     **sections,
 ) -> Comparison:
     """A scenario against a counterfactual with the same seeds (common random numbers), each seed's
-    counterfactual first (``model.runs.runner.run_pair``); the effects are defined in
-    ``model.runs.effect`` (the difference in cost over the difference in residents, and the
-    finance view), and both runs' indicators carry their books' rows."""
-    s, b = scenario(name, seeds, scale, end, **sections), scenario(against, seeds, scale, end, **sections)
-    parts = [run_pair(s, b, seed) for seed in range(s["run"]["seed"], s["run"]["seed"] + seeds)]
+    counterfactual first (``model.runs.runner.run_pair``); with ``draws``, each of that many
+    parameter sets from the posterior is run over the seeds, the counterfactual with the same
+    draw. The effects are defined in ``model.runs.effect`` (the difference in cost over the
+    difference in residents, and the finance view), and both runs' indicators carry their
+    books' rows."""
+    s, b = scenario(name, seeds, scale, end, draws, **sections), scenario(against, seeds, scale, end, draws, **sections)
+    reps = replicates(s["run"])
+    parts = [run_pair(with_draw(s, reps, seed), with_draw(b, reps, seed), seed) for seed in reps.seeds]
     per_seed = []
-    for seed, (ind_a, _, ind_b, _) in zip(range(s["run"]["seed"], s["run"]["seed"] + seeds), parts, strict=True):
+    for seed, (ind_a, _, ind_b, _) in zip(reps.seeds, parts, strict=True):
         eff = effects_for_seed(ind_a, ind_b)
         eff.insert(0, "seed", seed)
         eff.insert(0, "scenario", f"{name}-vs-{against}")
@@ -84,7 +112,8 @@ def compare(
         )
         for k in (0, 2)
     ]
-    return Comparison(runs[0], runs[1], effects, summarise(effects))
+    table = draws_table(reps) if reps.draws else pd.DataFrame()
+    return Comparison(runs[0], runs[1], effects, summarise(effects), reps.describe(), table)
 
 
 def calibration() -> dict[str, pd.DataFrame | pd.Series]:

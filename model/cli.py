@@ -60,6 +60,12 @@ RESUME_HELP = (
 )
 
 
+DRAWS_HELP = (
+    "parameter sets from the calibration's posterior, each over the seeds (overrides run.posterior_draws; "
+    "0: the calibrated point only, chance alone)"
+)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m model", description="Baotou population model")
     parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)
@@ -77,6 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("scenario", help="scenario name in scenarios/ or a path to a .toml file")
     run.add_argument("--seeds", type=_whole(1), help="number of replicate runs (overrides run.seeds)")
     run.add_argument("--seed", type=_whole(0), help="first seed (overrides run.seed)")
+    run.add_argument("--draws", type=_whole(0), help=DRAWS_HELP)
     run.add_argument("--scale", type=_scale, help="agents per person, e.g. 0.01 (overrides run.scale)")
     run.add_argument("--start", help="first month YYYY-MM (overrides period.start)")
     run.add_argument("--end", help="last month YYYY-MM (overrides period.end)")
@@ -89,6 +96,7 @@ def _parser() -> argparse.ArgumentParser:
     for flag, kind, text in (
         ("--seeds", _whole(1), "number of seeds"),
         ("--seed", _whole(0), "first seed"),
+        ("--draws", _whole(0), DRAWS_HELP),
         ("--scale", _scale, "agents per person"),
     ):
         cmp.add_argument(flag, type=kind, help=f"{text} (overrides the scenario; both runs use it)")
@@ -97,6 +105,14 @@ def _parser() -> argparse.ArgumentParser:
     cmp.add_argument("--out", type=Path, default=RESULTS_DIR, help="directory for run directories (default results/)")
     cmp.add_argument("--resume", type=Path, metavar="DIR", help=RESUME_HELP)
     cmp.add_argument("--quiet", action="store_true", help="no progress bar")
+    cmp.add_argument(
+        "--threshold",
+        type=_whole(0),
+        help="extra residents whose probability of being exceeded is reported (default: model/data/report.toml)",
+    )
+    cmp.add_argument(
+        "--by", type=_whole(2020), help="the year-end of that probability (default: model/data/report.toml)"
+    )
     cal = sub.add_parser("calibrate", help="estimate the free parameters from the observed targets")
     cal.add_argument("--scale", type=_scale, default=0.02, help="agents per person for the fit (default 0.02)")
     cal.add_argument(
@@ -217,49 +233,62 @@ def _main(args: argparse.Namespace) -> int:
             _after_calibration(result, targets, CALIBRATED_FILE)
     if args.command == "compare":
         overrides = {
-            "run": {"seeds": args.seeds, "seed": args.seed, "scale": args.scale},
+            "run": {"seeds": args.seeds, "seed": args.seed, "scale": args.scale, "posterior_draws": args.draws},
             "period": {"start": args.start, "end": args.end},
         }
         scenario = load(args.scenario).with_overrides(overrides)
         shared = {
-            "run": {k: scenario["run"][k] for k in ("seeds", "seed", "scale")},
+            "run": {k: scenario["run"][k] for k in ("seeds", "seed", "scale", "posterior_draws")},
             "period": {"start": scenario.start, "end": scenario.end},
         }
         try:
             against = load(args.against).with_overrides(shared)
         except ScenarioError as err:
             raise ScenarioError(f"--against: {err}") from None
-        from model.runs.compare import compare, format_effects, format_finance  # heavy imports once checked
+        # heavy imports once the input is checked
+        from model.calibration.draws import replicates
+        from model.runs.compare import compare, format_effects, format_finance
+        from model.runs.uncertainty import default_threshold, format_probability
 
+        threshold, by = default_threshold()
+        threshold = threshold if args.threshold is None else args.threshold
+        by = by if args.by is None else args.by
+        reps = replicates(scenario["run"])
         began = time.perf_counter()
-        run_dir = compare(scenario, against, args.out, progress=not args.quiet, resume=args.resume)
+        run_dir = compare(
+            scenario, against, args.out, progress=not args.quiet, resume=args.resume, threshold=threshold, reps=reps
+        )
         import pandas as pd
 
         with interrupt.keeping(f"the comparison had completed: {run_dir}"):
             summary = pd.read_csv(run_dir / "effects.csv")
-            print(format_effects(summary))
+            print(format_effects(summary, reps.describe()))
+            print("\n" + format_probability(pd.read_csv(run_dir / "probabilities.csv"), by, reps.describe()))
             print("\n" + format_finance(summary))
             print(
-                f"\n{scenario.name} against {against.name}: {scenario['run']['seeds']} seed(s) at scale "
-                f"{scenario['run']['scale']} in {time.perf_counter() - began:.1f} s -> {run_dir}"
+                f"\n{scenario.name} against {against.name}: {len(reps.seeds)} replicate(s) ({reps.describe()}) "
+                f"at scale {scenario['run']['scale']} in {time.perf_counter() - began:.1f} s -> {run_dir}"
             )
     if args.command == "run":
         scenario = load(args.scenario).with_overrides(
             {
-                "run": {"seeds": args.seeds, "seed": args.seed, "scale": args.scale},
+                "run": {"seeds": args.seeds, "seed": args.seed, "scale": args.scale, "posterior_draws": args.draws},
                 "period": {"start": args.start, "end": args.end},
             }
         )
+        from model.calibration.draws import replicates
         from model.runs.runner import format_summary, run_scenario  # heavy imports once the input is checked
 
+        reps = replicates(scenario["run"])
+
         began = time.perf_counter()
-        run_dir = run_scenario(scenario, args.out, progress=not args.quiet, resume=args.resume)
+        run_dir = run_scenario(scenario, args.out, progress=not args.quiet, resume=args.resume, reps=reps)
         from model.runs.results import read_indicators
 
         with interrupt.keeping(f"the run had completed: {run_dir}"):
-            print(format_summary(read_indicators(run_dir)))
+            print(format_summary(read_indicators(run_dir), reps.describe()))
             print(
-                f"\n{scenario.name}: {scenario['run']['seeds']} seed(s) at scale {scenario['run']['scale']} "
+                f"\n{scenario.name}: {len(reps.seeds)} replicate(s) at scale {scenario['run']['scale']} "
                 f"in {time.perf_counter() - began:.1f} s -> {run_dir}"
             )
     return 0

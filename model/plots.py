@@ -40,7 +40,7 @@ def population_components(indicators: pd.DataFrame) -> plt.Figure:
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 7), sharex=True, constrained_layout=True)
     _band(top, indicators, "population", "population (year end)", "tab:blue")
     top.set_ylabel("wan (10,000 persons)")
-    top.set_title(f"Baotou resident population, {scenario} (mean and 90 % band over {n} seeds)")
+    top.set_title(f"Baotou resident population, {scenario} (mean and 90 % band over {n} replicates)")
     for name, color in (
         ("births", "tab:green"),
         ("deaths", "tab:red"),
@@ -114,7 +114,7 @@ def extra_population(summary: pd.DataFrame, scenario: str, against: str) -> plt.
     ax.axhline(0, color="grey", lw=0.5)
     ax.set_ylabel("wan (10,000 persons)")
     ax.set_xlabel("year (population at year end)")
-    ax.set_title(f"Extra residents of Baotou: {scenario} minus {against} (same seeds; chance only)")
+    ax.set_title(f"Extra residents of Baotou: {scenario} minus {against} (same seeds and parameter draws)")
     ax.legend()
     return fig
 
@@ -165,7 +165,7 @@ def cost_per_resident(summary: pd.DataFrame, scenario: str, against: str = "the 
     ratios = {m: at.loc[f"cost_per_additional_resident_{m}"] for m in ids if m not in no_cost}
     no_residents = [m for m, r in ratios.items() if not np.isfinite(r["mean"])]
     shown = {m: r for m, r in ratios.items() if np.isfinite(r["mean"])}
-    label = f"package (all measures; {int(at.loc['cost_per_additional_resident', 'seeds'])} seeds)"
+    label = f"package (all measures; {int(at.loc['cost_per_additional_resident', 'seeds'])} replicates)"
     rows = pd.DataFrame(shown).T
     if "cost_per_additional_resident" in at.index and np.isfinite(at.loc["cost_per_additional_resident", "mean"]):
         rows.loc[label] = at.loc["cost_per_additional_resident"]
@@ -183,7 +183,9 @@ def cost_per_resident(summary: pd.DataFrame, scenario: str, against: str = "the 
         "yuan of net fiscal cost per additional resident, cumulative to the last year"
         + "".join("\n" + textwrap.fill(note, 100) for note in notes)
     )
-    ax.set_title(f"Cost per additional resident to {last}, {scenario} against {against}\n(90 % interval over seeds)")
+    ax.set_title(
+        f"Cost per additional resident to {last}, {scenario} against {against}\n(90 % interval over replicates)"
+    )
     return fig
 
 
@@ -203,7 +205,7 @@ def people_and_cost(summary: pd.DataFrame, scenario: str, against: str) -> plt.F
         ax.set_xlabel("year")
     people.set_title("Extra residents")
     cost.set_title("Net fiscal cost")
-    fig.suptitle(f"{scenario} against {against}: what it brings and what it costs (same seeds; chance only)")
+    fig.suptitle(f"{scenario} against {against}: what it brings and what it costs (same seeds and parameter draws)")
     return fig
 
 

@@ -227,6 +227,15 @@ def schema() -> dict[str, dict[str, Key]]:
             "scale": Key(float, "agents per person (1 = the whole city)", 0.01, 1e-5, 1.0),
             "seeds": Key(int, "number of replicate runs", 1, 1, 10_000),
             "seed": Key(int, "first seed; replicates use seed, seed+1, ...", 0, 0, 2**63 - 1),
+            "posterior_draws": Key(
+                int,
+                "parameter sets drawn from the calibration's posterior (model/calibration/posterior.csv), "
+                "each run over `seeds` seeds, so intervals carry parameter uncertainty and chance; "
+                "0: the calibrated point estimates only (chance alone)",
+                0,
+                0,
+                10_000,
+            ),
             "migration": Key(
                 bool, "people move in and out (false: a closed population, as the demography check)", True
             ),

@@ -27,7 +27,7 @@ def small_baseline():
 
     def make(scale: float = 0.002, end: str = "2023-12", seeds: int = 1):
         return scenario_mod.load("baseline").with_overrides(
-            {"run": {"scale": scale, "seeds": seeds}, "period": {"end": end}}
+            {"run": {"scale": scale, "seeds": seeds, "posterior_draws": 0}, "period": {"end": end}}
         )
 
     return make

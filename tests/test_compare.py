@@ -20,6 +20,8 @@ def compared(tmp_path_factory):
             "baseline",
             "--seeds",
             "3",
+            "--draws",
+            "0",
             "--scale",
             "0.005",
             "--end",
@@ -39,7 +41,7 @@ def test_compare_writes_effects_with_intervals_and_figures(compared):
     assert manifest["status"] == "complete" and manifest["seeds"] == [0, 1, 2]
     assert manifest["scenario"]["name"] == "policy_2022" and manifest["against"]["name"] == "baseline"
     effects = pd.read_csv(compared / "effects.csv")
-    assert list(effects.columns) == ["indicator", "year", "mean", "p05", "p95", "seeds"]
+    assert list(effects.columns) == ["indicator", "year", "mean", "median", "p05", "p95", "seeds"]
     for name in (
         "extra_population",
         "extra_in_migration",
@@ -92,7 +94,8 @@ def test_the_printed_table_fits_a_terminal():
     from model.runs.compare import PRINTED, format_effects
 
     rows = [
-        {"indicator": name, "year": year, "mean": 2.1e5 * unit, "p05": 2.06e5 * unit, "p95": 2.1e5 * unit, "seeds": 5}
+        {"indicator": name, "year": year, "mean": 2.1e5 * unit, "median": 2.1e5 * unit, "p05": 2.06e5 * unit}
+        | {"p95": 2.1e5 * unit, "seeds": 5}
         for name, _, unit, _ in PRINTED
         for year in (2030, 2035)
     ]
@@ -119,3 +122,26 @@ def test_compare_writes_the_finance_view_by_measure_and_year(compared):
         table[table.measure == "total"].attributed.isna().all()
         and table[table.measure == "H1"].extra_population.isna().all()
     )
+
+
+def test_compare_with_posterior_draws_runs_each_draw_over_its_seeds(tmp_path):
+    """Two posterior draws x two seeds: four replicates, each draw's parameters recorded, the
+    probability of exceeding the threshold and the variance shares written."""
+    code = main(
+        ["compare", "policy_2022", "--against", "baseline", "--seeds", "2", "--draws", "2", "--scale", "0.005",
+         "--end", "2023-12", "--threshold", "0", "--out", str(tmp_path), "--quiet"]
+    )  # fmt: skip
+    assert code == 0
+    (run_dir,) = tmp_path.iterdir()
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    assert manifest["posterior_draws"] == 2 and manifest["seeds"] == [0, 1, 2, 3]
+    assert [manifest["draw_of_seed"][str(s)]["draw"] for s in range(4)] == [0, 0, 1, 1]
+    draws = pd.read_csv(run_dir / "draws.csv")
+    assert list(draws.seed) == [0, 1, 2, 3] and list(draws.draw) == [0, 0, 1, 1]
+    chances = pd.read_csv(run_dir / "probabilities.csv").set_index("year")
+    assert (chances.replicates == 4).all() and chances.threshold.eq(0).all()
+    effects = pd.read_csv(run_dir / "indicators.csv")
+    extra = effects[(effects.indicator == "extra_population") & (effects.year == 2023)].value
+    assert chances.loc[2023, "probability_above"] == pytest.approx(float((extra > 0).mean()))
+    ok = chances.dropna(subset=["parameter_share"])
+    assert np.allclose(ok.parameter_share + ok.chance_share, 1.0)

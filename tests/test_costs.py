@@ -11,7 +11,7 @@ from model.runs.compare import TOTAL, WIDTH, amounts_label, costs, format_financ
 from model.runs.runner import run_pair
 from model.scenario import load
 
-SMALL = {"run": {"seeds": 1, "seed": 0, "scale": 0.003}, "period": {"end": "2024-06"}}
+SMALL = {"run": {"seeds": 1, "seed": 0, "scale": 0.003, "posterior_draws": 0}, "period": {"end": "2024-06"}}
 KEY = np.uint64
 
 
@@ -111,7 +111,9 @@ def test_against_the_baseline_books_add_up_and_the_package_pays_some_newcomers(p
 def test_costs_csv_and_the_printed_finance_view(package_against_baseline):
     a, b = package_against_baseline
     rows = effect.yearly(a, b).reset_index().melt(id_vars="year", var_name="indicator", value_name="value")
-    summary = rows.assign(mean=rows.value, p05=rows.value, p95=rows.value, seeds=1).drop(columns="value")
+    summary = rows.assign(mean=rows.value, median=rows.value, p05=rows.value, p95=rows.value, seeds=1).drop(
+        columns="value"
+    )
     table = costs(summary)
     assert np.allclose(table.spending_text + table.spending_assumed, table.spending)
     by_measure = table[table.measure != TOTAL].groupby("year").sum(numeric_only=True)

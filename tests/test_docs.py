@@ -35,11 +35,7 @@ def test_readme_layout_lists_every_module():
 
     root = Path(__file__).resolve().parent.parent
     readme = (root / "README.md").read_text(encoding="utf-8")
-    rows = {
-        line.split("|")[1].strip().strip("`"): line
-        for line in readme.splitlines()
-        if line.startswith("| `model/")
-    }
+    rows = {line.split("|")[1].strip().strip("`"): line for line in readme.splitlines() if line.startswith("| `model/")}
     missing = []
     for path in sorted((root / "model").rglob("*.py")):
         if path.name == "__init__.py" and len(path.read_text(encoding="utf-8").splitlines()) < 5:

@@ -335,7 +335,7 @@ def test_a_compare_label_longer_than_a_name_is_shortened_safely(tmp_path, write_
     # Two valid scenarios of 64-character names compare to the end, under the short label.
     a = load(write_scenario(f'[scenario]\nname = "{long_a}"\nextends = "policy_2022"\n', "a"))
     b = load(write_scenario(f'[scenario]\nname = "{long_b}"\nextends = "baseline"\n', "b"))
-    settings = {"run": {"scale": 0.002, "seeds": 1}, "period": {"end": "2020-12"}}
+    settings = {"run": {"scale": 0.002, "seeds": 1, "posterior_draws": 0}, "period": {"end": "2020-12"}}
     run_dir = compare(a.with_overrides(settings), b.with_overrides(settings), tmp_path / "out", progress=False)
     assert run_dir.parent == tmp_path / "out" and run_dir.name.startswith(label)
     manifest = json.loads((run_dir / "manifest.json").read_text())
@@ -372,6 +372,7 @@ def test_compare_takes_start_like_run_and_checks_it(tmp_path):
             assert all(w in line for w in words), line
     out = tmp_path / "out"
     args = ["compare", "policy_2022", "--start", "2020-11", "--end", "2020-12", "--scale", "0.002", "--seeds", "1"]
+    args += ["--draws", "0"]
     done = cli(*args, "--quiet", "--out", str(out), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     (run_dir,) = out.iterdir()

@@ -92,7 +92,7 @@ def _manifest(run_dir: Path) -> dict:
 
 def test_ctrl_c_in_run_says_what_was_kept_and_resume_gives_the_same_numbers(tmp_path):
     out = tmp_path / "out"
-    command = ["run", "baseline", "--seeds", "6", "--end", "2024-12", *SMALL]
+    command = ["run", "baseline", "--seeds", "6", "--draws", "0", "--end", "2024-12", *SMALL]
     # Pressed once the first seed is stored, so that the resume has something to reuse.
     done, _ = ctrl_c([*command, "--out", str(out)], lambda: any(out.glob("*/seeds/pyramids-seed0.csv")), tmp_path)
     line = _one_line(done)
@@ -122,7 +122,7 @@ def test_ctrl_c_in_run_says_what_was_kept_and_resume_gives_the_same_numbers(tmp_
 
 def test_ctrl_c_in_compare_is_one_line_and_the_manifest_says_interrupted(tmp_path):
     out = tmp_path / "out"
-    args = ["compare", "policy_2022", "--seeds", "3", "--end", "2025-12", *SMALL, "--out", str(out)]
+    args = ["compare", "policy_2022", "--seeds", "3", "--draws", "0", "--end", "2025-12", *SMALL, "--out", str(out)]
     done, _ = ctrl_c(args, lambda: any(out.glob("*/manifest.json")), tmp_path)
     line = _one_line(done)
     (run_dir,) = out.iterdir()
@@ -211,7 +211,7 @@ def test_debug_shows_the_traceback_instead_of_one_line(tmp_path):
 
 def test_compare_resumes_with_the_same_numbers_and_redoes_a_damaged_seed(tmp_path, monkeypatch):
     def scenarios():
-        settings = {"run": {"seeds": 3, "scale": 0.002}, "period": {"end": "2021-12"}}
+        settings = {"run": {"seeds": 3, "scale": 0.002, "posterior_draws": 0}, "period": {"end": "2021-12"}}
         return load("policy_2022").with_overrides(settings), load("baseline").with_overrides(settings)
 
     whole = compare_mod.compare(*scenarios(), tmp_path / "whole", progress=False)
@@ -263,7 +263,12 @@ def test_resume_refuses_other_settings_and_a_live_run(tmp_path, small_baseline, 
         (small_baseline(seeds=3, end="2021-03"), ["run.seeds is 2 there and 3 here"]),
         (small_baseline(seeds=2, end="2021-04"), ["scenario.period.end", "'2021-03' there"]),
         (small_baseline(seeds=2, end="2021-03", scale=0.003), ["scale"]),
-        (load("policy_2022").with_overrides({"run": {"seeds": 2, "scale": 0.002}, "period": {"end": "2021-03"}}), []),
+        (
+            load("policy_2022").with_overrides(
+                {"run": {"seeds": 2, "scale": 0.002, "posterior_draws": 0}, "period": {"end": "2021-03"}}
+            ),
+            [],
+        ),
     ):
         with pytest.raises(ResumeRefused) as err:
             runner.run_scenario(other, tmp_path, progress=False, resume=cut)

@@ -20,7 +20,21 @@ def _wide(indicators: pd.DataFrame) -> pd.DataFrame:
 
 def test_cli_run_writes_the_output_contract(tmp_path, capsys):
     code = main(
-        ["run", "baseline", "--seeds", "2", "--scale", "0.002", "--end", "2022-12", "--out", str(tmp_path), "--quiet"]
+        [
+            "run",
+            "baseline",
+            "--seeds",
+            "2",
+            "--draws",
+            "0",
+            "--scale",
+            "0.002",
+            "--end",
+            "2022-12",
+            "--out",
+            str(tmp_path),
+            "--quiet",
+        ]
     )
     assert code == 0
     (run_dir,) = tmp_path.iterdir()

@@ -5,9 +5,12 @@ definition of them): extra population, extra arrivals and fewer departures (in t
 agent kind), the fiscal cost of each measure and its net cost against the counterfactual, the
 expected extra residents attributed to each measure, and the cost per additional resident, with
 the finance view (discounted cost per discounted resident-year, movers and births, deadweight,
-text-given and assumed amounts); then their mean and 90 % interval over seeds (effects.csv), and
-by measure and year the finance view's means (costs.csv). The interval shows chance alone (the
-same parameters, different seeds), not uncertainty in the parameters.
+text-given and assumed amounts); then their mean and 90 % interval over the replicates
+(effects.csv), by measure and year the finance view's means (costs.csv), and by year the
+probability that the extra population exceeds a threshold (probabilities.csv). With
+``[run] posterior_draws`` the replicates are parameter sets from the calibration's posterior,
+each over the seeds (``model.calibration.draws``), so the interval carries parameter uncertainty
+and chance; without, it shows chance alone (the calibrated point, different seeds).
 """
 
 from __future__ import annotations
@@ -20,19 +23,22 @@ import pandas as pd
 from tqdm import tqdm
 
 from model import plots
-from model.runs import interrupt
+from model.runs import interrupt, uncertainty
 from model.runs.effect import MEASURES, discount_base_year, effects_for_seed, social_discount_rate
+from model.runs.replicates import Replicates, at_point
 from model.runs.results import RESULTS_DIR, atomic_write_csv, open_run
-from model.runs.runner import collect_seeds, run_pair, write_outputs
+from model.runs.runner import collect_seeds, run_pair, with_draw, write_outputs
 from model.scenario import NAME_MAX, Scenario
 
 
 def summarise(effects: pd.DataFrame) -> pd.DataFrame:
-    """Mean and 90 % interval over seeds, by year and indicator."""
+    """Mean and 90 % interval over the replicates (seeds, or posterior draws x seeds), by year and
+    indicator (``seeds``: how many replicates)."""
     grouped = effects.groupby(["indicator", "year"]).value
     return pd.DataFrame(
         {
             "mean": grouped.mean(),
+            "median": grouped.median(),
             "p05": grouped.quantile(0.05),
             "p95": grouped.quantile(0.95),
             "seeds": grouped.count(),
@@ -57,12 +63,17 @@ def compare(
     out: Path = RESULTS_DIR,
     progress: bool = True,
     resume: Path | None = None,
+    threshold: float | None = None,
+    reps: Replicates | None = None,
 ) -> Path:
-    """Run both scenarios with the same seeds; write the run directory and return it. With
-    ``resume`` (an interrupted or failed comparison of the same two scenarios and settings),
-    the seeds stored there are reused and only the others run."""
-    first, n = scenario["run"]["seed"], scenario["run"]["seeds"]
-    seeds = list(range(first, first + n))
+    """Run both scenarios with the same seeds and parameter sets (``reps``: the posterior draws,
+    ``model.runs.replicates``; default the seeds at the calibrated point); write the run
+    directory and return it. With ``resume`` (an interrupted or failed comparison of the same
+    two scenarios and settings), the seeds stored there are reused and only the others run.
+    ``threshold``: the extra residents probabilities.csv is about (default
+    ``model/data/report.toml``)."""
+    reps = at_point(scenario["run"]) if reps is None else reps
+    seeds = reps.seeds
     label = label_for(scenario.name, against.name)
     manifest = {
         "scenario": scenario.to_dict(),
@@ -71,6 +82,7 @@ def compare(
         "scale": scenario["run"]["scale"],
         "kind": "compare",
         "label": label,
+        **reps.manifest(),
     }
     writer, done = open_run(Path(out), label, manifest, resume)
     run_dir = writer.dir
@@ -82,7 +94,8 @@ def compare(
         bar.update(1)
 
     def one_seed(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-        ind_s, pyr_s, ind_b, pyr_b = run_pair(scenario, against, seed, on_month=on_month)
+        s, b = with_draw(scenario, reps, seed), with_draw(against, reps, seed)
+        ind_s, pyr_s, ind_b, pyr_b = run_pair(s, b, seed, on_month=on_month)
         eff = effects_for_seed(ind_s, ind_b)
         eff.insert(0, "seed", seed)
         eff.insert(0, "scenario", label)
@@ -91,15 +104,32 @@ def compare(
     indicators, pyramids = collect_seeds(writer, seeds, bar, one_seed, done)
     table = pd.concat(indicators, ignore_index=True)
     summary = summarise(table[table.scenario == label])
+    draw_of = {s: d.number for s in seeds if (d := reps.draw_of(s)) is not None}
+    chances = uncertainty.probabilities(
+        table[table.scenario == label], uncertainty.default_threshold()[0] if threshold is None else threshold, draw_of
+    )
 
     def write() -> None:
         atomic_write_csv(run_dir / "effects.csv", summary)
+        atomic_write_csv(run_dir / "probabilities.csv", chances)
+        if reps.draws:
+            atomic_write_csv(run_dir / "draws.csv", draws_table(reps))
         atomic_write_csv(run_dir / "costs.csv", costs(summary))
         writer.tables(table, pd.concat(pyramids, ignore_index=True))
         plots.save_compare_figures(run_dir, table, summary, scenario.name, against.name)
 
     write_outputs(writer, write)
     return run_dir
+
+
+def draws_table(reps: Replicates) -> pd.DataFrame:
+    """The parameter values each replicate ran with (draws.csv)."""
+    rows = []
+    for seed in reps.seeds:
+        d = reps.draw_of(seed)
+        assert d is not None  # only called with draws
+        rows.append({"seed": seed, "draw": d.number, "particle": d.particle, **d.values})
+    return pd.DataFrame(rows)
 
 
 # What the printed table shows: (indicator, column heading, unit divisor, digits).
@@ -112,13 +142,17 @@ PRINTED = (
 )
 
 
-def format_effects(summary: pd.DataFrame) -> str:
-    """A plain table of the main effects by year, narrow enough for a terminal: the mean and,
-    under it, the 5-95 % range over seeds (chance only). ``effects.csv`` has every indicator."""
+def format_effects(summary: pd.DataFrame, describe: str | None = None) -> str:
+    """A plain table of the main effects by year, narrow enough for a terminal: the median and,
+    under it, the 5-95 % range over the replicates (the median, since with parameter uncertainty
+    a ratio such as cost per resident has a long tail; ``describe`` says what they include; by
+    default seeds alone: chance only). ``effects.csv`` has every indicator."""
     seeds = int(summary.seeds.max())
     width = 20  # room for a range such as "206,000 to 210,000"
+    describe = describe or f"{seeds} seed(s) at the calibrated point estimates: chance only"
     lines = [
-        f"Effect against the counterfactual: mean, and under it the 5-95 % range over {seeds} seed(s);",
+        f"Effect against the counterfactual: median, and under it the 5-95 % range over {seeds} replicate(s):",
+        f"  {describe};",
         "net cost cumulative to the year end (1 yi = 100 million yuan), per extra resident at that year end",
         f"{'year':>4}" + "".join(f"{heading:>{width}}" for _, heading, _, _ in PRINTED),
     ]
@@ -131,7 +165,7 @@ def format_effects(summary: pd.DataFrame) -> str:
                 ranges.append(" " * width)
                 continue
             row = r.iloc[0]
-            means.append(f"{row['mean'] / unit:>{width},.{digits}f}")
+            means.append(f"{row['median'] / unit:>{width},.{digits}f}")
             ranges.append(f"{row.p05 / unit:,.{digits}f} to {row.p95 / unit:,.{digits}f}".rjust(width))
         lines.append(f"{year:>4}" + "".join(means))
         lines.append(" " * 4 + "".join(ranges))
@@ -199,13 +233,15 @@ def format_finance(summary: pd.DataFrame) -> str:
     year = int(table.year.max())
     mean = summary.set_index(["indicator", "year"])["mean"]
     get = lambda name: float(mean.get((name, year), np.nan))  # noqa: E731
+    median = summary.set_index(["indicator", "year"])["median"]
+    mid_value = lambda name: float(median.get((name, year), np.nan))  # noqa: E731
     rate, base = social_discount_rate(), discount_base_year()
     head = (
         f"{'':6}{'amounts':>8}{'spent':>9}{'net':>9}{'net disc':>10}{'transfers':>10}{'dead%':>7}"
         f"{'attributed':>11}{'per disc yr':>12}"
     )
     lines = [
-        f"Finance view to {year} (means over seeds): yuan in yi (1 yi = 100 million), cumulated from the start;",
+        f"Finance view to {year} (means over replicates): yuan in yi (1 yi = 100 million), cumulated from the start;",
         f"'net disc': net cost discounted at {rate * 100:g} % to {base} yuan; 'dead%': share of transfers to people in",
         "Baotou in the counterfactual too (deadweight); 'attributed': residents attributed to the measure",
         "(total: the extra population); 'per disc yr': discounted net cost per discounted resident-year (yuan).",
@@ -238,10 +274,10 @@ def format_finance(summary: pd.DataFrame) -> str:
         f"Net cost to {year}: {get('cumulative_net_cost_total') / 1e8:,.2f} yi yuan, "
         f"{get('assumed_share_of_net_cost'):.0f} % of it on assumed amounts "
         f"(text-given {rows_sum(table, 'net_cost', 'net_cost_assumed'):,.2f} yi)",
-        f"Per additional resident: {get('cost_per_additional_resident'):,.0f} yuan (extra residents at the "
-        f"{year} year end);",
-        f"per additional resident-year: {get('cost_per_additional_resident_year'):,.0f} yuan undiscounted, "
-        f"{get('discounted_cost_per_additional_resident_year'):,.0f} discounted",
+        f"Per additional resident (medians over replicates): {mid_value('cost_per_additional_resident'):,.0f} "
+        f"yuan (extra residents at the {year} year end);",
+        f"per additional resident-year: {mid_value('cost_per_additional_resident_year'):,.0f} yuan undiscounted, "
+        f"{mid_value('discounted_cost_per_additional_resident_year'):,.0f} discounted",
     ]
     total = table[table.measure == TOTAL]
     by_year = [f"{int(y)} {v / 1e8:,.2f}" for y, v in zip(total.year, total.net_cost, strict=True) if round(v / 1e8, 2)]

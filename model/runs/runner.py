@@ -13,6 +13,7 @@ from model import plots
 from model.categories import Sex
 from model.model import BaotouModel
 from model.runs import interrupt
+from model.runs.replicates import Replicates, at_point
 from model.runs.results import RESULTS_DIR, RunWriter, StoredSeeds, open_run
 from model.scenario import Scenario
 
@@ -22,6 +23,12 @@ def run_seed(scenario: Scenario, seed: int, on_month=None) -> tuple[pd.DataFrame
     model = BaotouModel(scenario, seed=seed)
     model.run(on_month)
     return _tables(model, scenario, seed, books=False)
+
+
+def with_draw(scenario: Scenario, reps: Replicates, seed: int) -> Scenario:
+    """The scenario a replicate runs: with its posterior draw's parameter values, if any."""
+    draw = reps.draw_of(seed)
+    return scenario if draw is None else scenario.with_overrides(dict(draw.settings), origin=draw.label())
 
 
 def run_pair(
@@ -130,14 +137,20 @@ def write_outputs(writer: RunWriter, write: Callable[[], None]) -> None:
 
 
 def run_scenario(
-    scenario: Scenario, out: Path = RESULTS_DIR, progress: bool = True, resume: Path | None = None
+    scenario: Scenario,
+    out: Path = RESULTS_DIR,
+    progress: bool = True,
+    resume: Path | None = None,
+    reps: Replicates | None = None,
 ) -> Path:
-    """Run every seed of ``scenario``, writing results as they finish; returns the run directory.
-    With ``resume`` (an interrupted or failed run of the same scenario and settings), the seeds
-    stored there are reused and only the others run."""
-    first_seed, n_seeds = scenario["run"]["seed"], scenario["run"]["seeds"]
-    seeds = list(range(first_seed, first_seed + n_seeds))
-    manifest = {"scenario": scenario.to_dict(), "seeds": seeds, "scale": scenario["run"]["scale"]}
+    """Run every replicate of ``scenario``, writing results as they finish; returns the run
+    directory. ``reps``: the seeds and their parameter sets (``model.runs.replicates``; default
+    the scenario's seeds at the calibrated point). With ``resume`` (an interrupted or failed run
+    of the same scenario and settings), the seeds stored there are reused and only the others
+    run."""
+    reps = at_point(scenario["run"]) if reps is None else reps
+    seeds = reps.seeds
+    manifest = {"scenario": scenario.to_dict(), "seeds": seeds, "scale": scenario["run"]["scale"], **reps.manifest()}
     writer, done = open_run(Path(out), scenario.name, manifest, resume)
     run_dir = writer.dir
     todo = len([s for s in seeds if s not in done])
@@ -147,7 +160,9 @@ def run_scenario(
         interrupt.check()
         bar.update(1)
 
-    all_ind, all_pyr = collect_seeds(writer, seeds, bar, lambda seed: run_seed(scenario, seed, on_month), done)
+    all_ind, all_pyr = collect_seeds(
+        writer, seeds, bar, lambda seed: run_seed(with_draw(scenario, reps, seed), seed, on_month), done
+    )
     indicators, pyramids = pd.concat(all_ind, ignore_index=True), pd.concat(all_pyr, ignore_index=True)
 
     def write() -> None:
@@ -166,15 +181,17 @@ def summary(indicators: pd.DataFrame, names=("population", "births", "deaths", "
     return out.reset_index()
 
 
-def format_summary(indicators: pd.DataFrame) -> str:
+def format_summary(indicators: pd.DataFrame, uncertainty: str | None = None) -> str:
     """A plain table narrow enough for a terminal: one row per year with the mean, and under it
-    the 5-95 % range over seeds (chance only)."""
+    the 5-95 % range over the replicates (``uncertainty`` says what they include; by default
+    seeds at the calibrated point: chance only)."""
     s = summary(indicators)
     n_seeds = indicators.seed.nunique()
     names = ("population", "births", "deaths", "net_migration")
     width = 26  # room for a range such as "2,760,100 to 2,771,300"
     lines = [
-        f"Persons at full scale: mean, and under it the 5-95 % range over {n_seeds} seed(s)",
+        f"Persons at full scale: mean, and under it the 5-95 % range over {n_seeds} replicate(s):",
+        f"  {uncertainty or f'{n_seeds} seed(s) at the calibrated point estimates: chance only'}",
         f"{'year':>4}" + "".join(f"{n.replace('_', ' '):>{width}}" for n in names),
     ]
     for year, rows in s.groupby("year"):
