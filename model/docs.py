@@ -108,7 +108,8 @@ def _sourced_table(entries: dict, key: str, value: str) -> list[str]:
     """A table of data entries with their value, unit and source or assumption."""
     lines = [f"| {key} | {value} | unit | source or assumption |", "|---|---|---|---|"]
     for name, entry in entries.items():
-        lines.append(f"| `{name}` | {_cell(entry['value'])} | {_cell(entry['unit'])} | {_cell(_basis(entry))} |")
+        shown = entry["value"] if "value" in entry else f"derived: {entry['derived']}"
+        lines.append(f"| `{name}` | {_cell(shown)} | {_cell(entry['unit'])} | {_cell(_basis(entry))} |")
     return lines
 
 

@@ -44,7 +44,10 @@ class DestinationChoice:
         self.distance = tables["distance"]
         self.log_population = [math.log(max(x, 1.0) / PER_MILLION) for x in tables["population"]]
         self.log_origin_population = [math.log(x / PER_MILLION) for x in tables["origin_population"]]
-        self.network_stock = tables["network"]
+        # The other destinations' stocks are all arrivals: the share that came within the
+        # network's span, with stays exponential at the mean of Baotou's non-hukou residents.
+        recent = 1.0 - math.exp(-round(12 * beh["network_recent_years"]) / 12 / tables["mean_stay_years"])
+        self.network_stock = [[stock * recent for stock in row] for row in tables["network"]]
         self.stay_rent_share = list(beh["stay_rent_share_by_tenure"])
 
     def observe(self, now: MonthConditions, distance_cut: list[float] | None = None) -> None:
@@ -59,7 +62,7 @@ class DestinationChoice:
         self, c: Chooser, network: list[int], only_baotou: bool = False, constant: float = 0.0
     ) -> list[float]:
         """P of each destination; the chooser's stay alternative (Baotou for residents, home for
-        others) holds P(stay). ``network``: agents in Baotou by origin group."""
+        others) holds P(stay). ``network``: agents in Baotou by origin group who arrived recently."""
         beh = self.beh
         b_y = beh["beta_income"]
         premium = self.premium[c.education]

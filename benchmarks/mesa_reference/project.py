@@ -103,6 +103,7 @@ def choice_tables() -> dict[str, list]:
         "population": choice.POPULATION.tolist(),
         "origin_population": choice.ORIGIN_POPULATION.astype(float).tolist(),
         "network": choice.NETWORK.tolist(),
+        "mean_stay_years": float(params.value("population", "non_hukou_years_in_baotou")),
     }
 
 
