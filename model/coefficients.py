@@ -15,12 +15,18 @@ with gross / net from the data: a newcomer's expected earnings in Baotou in 2020
 wage (``regions.toml`` job_finding x wage_2020) over the same less the rent (rent_2020). A
 scenario that changes ``nest_lambda`` keeps the total elasticity; one that sets
 ``beta_income`` itself takes it as given (the derivation is then not used).
+
+The distance coefficient follows from the income-distance trade-off (Zhang & Zhao 2013: 10 %
+further needs 15 % more income, ``distance_income_ratio``). Their income is earnings, not
+earnings net of rent, so the ratio applies to the coefficient on ln(wage), beta_income x
+gross / net: the model's distance elasticity is then about the ratio times its wage elasticity.
 ``python -m model elasticities`` measures the elasticities on the model's own choices.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 from model import params
@@ -28,6 +34,7 @@ from model import params
 DERIVED = ("beta_income",)  # behaviour keys whose unset value is derived here
 
 
+@cache
 def gross_to_net() -> float:
     """Baotou's 2020 expected earnings of a newcomer at the average wage over the same net of
     rent: how much more ln(expected net income) moves than ln(wage)."""
@@ -40,6 +47,11 @@ def gross_to_net() -> float:
 def income_coefficient(beh: Mapping[str, Any]) -> float:
     """The coefficient on ln(expected net income) that gives the wage elasticity of inflow."""
     return float(beh["wage_elasticity_of_inflow"] * beh["nest_lambda"] / gross_to_net())
+
+
+def distance_coefficient(beh: Mapping[str, Any]) -> float:
+    """The coefficient on ln(1 + km): the trade-off ratio times the coefficient on ln(wage)."""
+    return float(beh["distance_income_ratio"] * beh["beta_income"] * gross_to_net())
 
 
 def resolve(beh: Mapping[str, Any]) -> dict[str, Any]:

@@ -49,6 +49,9 @@ class DestinationChoice:
         recent = 1.0 - math.exp(-round(12 * beh["network_recent_years"]) / 12 / tables["mean_stay_years"])
         self.network_stock = [[stock * recent for stock in row] for row in tables["network"]]
         self.stay_rent_share = list(beh["stay_rent_share_by_tenure"])
+        # The income-distance trade-off is against earnings: the ratio times the coefficient on
+        # ln(wage), which is the income coefficient times the gross-to-net factor.
+        self.distance_coefficient = beh["distance_income_ratio"] * beh["beta_income"] * tables["gross_to_net"]
 
     def observe(self, now: MonthConditions, distance_cut: list[float] | None = None) -> None:
         """This month's wages, rents and newcomers' chances of a job, and the share by which the
@@ -112,7 +115,7 @@ class DestinationChoice:
             else:
                 km = self.distance[g][j] * (1 - self.distance_cut[c.origin] if j == BAOTOU else 1)
             relative_km = math.log1p(km) - math.log1p(beh["reference_distance_km"])
-            v[j] += -beh["distance_income_ratio"] * b_y * relative_km + beh["move_constant"]
+            v[j] += -self.distance_coefficient * relative_km + beh["move_constant"]
             movable.append(j)
         out = [0.0] * N_DEST
         if movable:

@@ -8,7 +8,7 @@ Utility of destination j for chooser i (evidence file section 0):
            [move alternatives only:] - beta_distance * ln((1 + km_ij) / (1 + reference km)) + move constant
 
 with beta_income derived from the evidence's total wage elasticity of inflow
-(``model/coefficients.py``) and beta_distance = distance_income_ratio x beta_income. The
+and beta_distance = distance_income_ratio x beta_income x gross / net (``model/coefficients.py``). The
 network counts people from the chooser's origin group who came to the destination within the
 last ``network_recent_years``: for Baotou counted from its people each month (the ledger's
 ``network``; Baotou's natives have none, since no one arrives from Baotou), for the other
@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 from scipy.special import expit
 
-from model import params
+from model import coefficients, params
 from model.categories import Education, Origin
 from model.measures.offer import Offer, school_place_before_2022
 from model.people.choosers import Choosers
@@ -122,7 +122,7 @@ def baotou_utility(
 def _move_utility(km: np.ndarray, beh: Mapping[str, Any]) -> np.ndarray:
     """Distance and the cost of moving, which enter only the move alternatives."""
     relative_km = np.log1p(km) - np.log1p(beh["reference_distance_km"])
-    return -beh["distance_income_ratio"] * beh["beta_income"] * relative_km + beh["move_constant"]
+    return -coefficients.distance_coefficient(beh) * relative_km + beh["move_constant"]
 
 
 def profile_utilities(ch: Choosers, cond: MonthConditions, beh: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:
