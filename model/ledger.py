@@ -86,24 +86,23 @@ class Presence:
 
 @kernel
 def _recent_kernel(
-    alive: np.ndarray, months: np.ndarray, age: np.ndarray, origin: np.ndarray, network_months: int, out: np.ndarray
+    alive: np.ndarray, arrived: np.ndarray, months: np.ndarray, origin: np.ndarray, network_months: int, out: np.ndarray
 ) -> None:
     """``recent_arrivals`` in one pass over the rows (the compiled twin of the numpy path)."""
     for i in range(alive.size):
-        if months[i] <= network_months and months[i] < age[i] and alive[i]:
+        if months[i] <= network_months and arrived[i] and alive[i]:
             out[origin[i]] += 1.0
 
 
 def recent_arrivals(people: People, network_months: int) -> np.ndarray:
     """Agents in Baotou by origin group (index ``Origin``) who arrived within the last
-    ``network_months`` months: moved in, not born here (those born here, and census people who
-    have lived here all their lives, have spent their whole age in Baotou)."""
+    ``network_months`` months: moved in (``arrived``), not born here."""
     months = people.months_in_baotou
     if ENABLED:  # one pass instead of three masks over the whole population, every month
         out = np.zeros(N_ORIGINS)
-        _recent_kernel(people.alive, months, people.age_months, people.origin, network_months, out)
+        _recent_kernel(people.alive, people.arrived, months, people.origin, network_months, out)
         return out
-    recent = people.alive & (months <= network_months) & (months < people.age_months)
+    recent = people.alive & people.arrived & (months <= network_months)
     return np.bincount(people.origin[recent], minlength=N_ORIGINS).astype(float)
 
 

@@ -53,6 +53,7 @@ CENSUS_COLUMNS = (
     "unemployed",
     "income",
     "months_in_baotou",
+    "arrived",
     "social_insurance",
     "social_insurance_months",
     "provident_fund",
@@ -152,11 +153,11 @@ class MigrationReference(FromCensus):
             Resident(self, household, **{name: cols[name][i] for name in CENSUS_COLUMNS})
 
     def count_network(self) -> None:
-        """``model/ledger.py::recent_arrivals``: who moved here (not born here: they have spent
-        their whole age in Baotou) within the network's span, by origin group."""
+        """``model/ledger.py::recent_arrivals``: who moved here (not born here) within the
+        network's span, by origin group."""
         network = [0] * N_ORIGINS
         for a in self.agents:
-            if a.months_in_baotou <= self.network_months and a.months_in_baotou < a.age_months:
+            if a.arrived and a.months_in_baotou <= self.network_months:
                 network[a.origin] += 1
         self.network = network
 
