@@ -140,6 +140,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     ex.add_argument("--out", type=Path, default=RESULTS_DIR, help="directory for results (default results/)")
     ex.add_argument("--quiet", action="store_true", help="no progress bar")
+    el = sub.add_parser(
+        "elasticities",
+        help="measure the model's elasticities of inflow to Baotou's wage, distance and rent against the evidence",
+    )
+    el.add_argument("scenario", nargs="?", default="baseline", help="scenario (default: baseline)")
+    el.add_argument("--seed", type=_whole(0), default=0, help="seed of the run measured (default 0)")
     sub.add_parser("docs", help="regenerate the reference pages in docs/ from the schema and data files")
     return parser
 
@@ -175,6 +181,10 @@ def _main(args: argparse.Namespace) -> int:
 
         for path in write_all():
             print(f"wrote {path}")
+    if args.command == "elasticities":
+        from model.runs.elasticities import format_measured, measure
+
+        print(format_measured(measure(load(args.scenario), args.seed)))
     if args.command == "experiment":
         from model.experiments import finished, run_dir_for, run_experiment, tasks_for
         from model.experiments.spec import load_experiment

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from model import params
+from model import coefficients, params
 from model.indicators import BOOKS, INDICATORS
 from model.people.store import COLUMNS
 from model.scenario import measure_specs, schema
@@ -31,7 +31,9 @@ def scenario_keys() -> str:
     for section, keys in schema().items():  # [measures.<id>] keys are in measures.md
         lines += [f"\n## [{section}]\n", "| key | meaning | allowed | default |", "|---|---|---|---|"]
         for key, spec in keys.items():
-            lines.append(f"| `{key}` | {_cell(spec.meaning)} | {_cell(spec.allowed())} | {_cell(spec.default)} |")
+            derived = section == "behaviour" and key in coefficients.DERIVED and spec.default is None
+            default = "unset: derived" if derived else spec.default
+            lines.append(f"| `{key}` | {_cell(spec.meaning)} | {_cell(spec.allowed())} | {_cell(default)} |")
     return "\n".join(lines) + "\n"
 
 
@@ -99,7 +101,8 @@ def parameters() -> str:
         HEADER + "# Input parameters\n",
         "Every number in `model/data/*.toml`, with its unit and its source or assumption.\n",
     ]
-    for name in ("demography", "population", "districts", "behaviour", "regions", "policy", "run", "finance"):
+    files = ("demography", "population", "districts", "behaviour", "regions", "policy", "run", "finance")
+    for name in (*files, "elasticities"):
         lines += [f"\n## model/data/{name}.toml\n", *_sourced_table(params.load(name), "key", "value")]
     return "\n".join(lines) + "\n"
 
@@ -108,7 +111,8 @@ def _sourced_table(entries: dict, key: str, value: str) -> list[str]:
     """A table of data entries with their value, unit and source or assumption."""
     lines = [f"| {key} | {value} | unit | source or assumption |", "|---|---|---|---|"]
     for name, entry in entries.items():
-        lines.append(f"| `{name}` | {_cell(entry['value'])} | {_cell(entry['unit'])} | {_cell(_basis(entry))} |")
+        shown = entry["value"] if "value" in entry else f"derived: {entry['derived']}"
+        lines.append(f"| `{name}` | {_cell(shown)} | {_cell(entry['unit'])} | {_cell(_basis(entry))} |")
     return lines
 
 

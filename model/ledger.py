@@ -1,6 +1,7 @@
 """The one ledger of the year's flows: births, deaths, moves in and out by kind, the other
-yearly counts, the persons in Baotou by origin group (the same-origin network), the exchange
-with the origins' populations, and who was in Baotou when (``Presence``, by person key).
+yearly counts, the same-origin network in Baotou (recent arrivals by origin group, recounted
+each month), the exchange with the origins' populations, and who was in Baotou when
+(``Presence``, by person key).
 
 Stages tell the ledger what happened; the indicators read it at the end of each year. Nothing
 else writes a flow.
@@ -11,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from model.categories import Kind, Origin
+from model.compiled import ENABLED, kernel
 from model.people.store import People
 from model.world.conditions import DESTINATIONS, HOME
 
@@ -82,25 +84,54 @@ class Presence:
         return out
 
 
+@kernel
+def _recent_kernel(
+    alive: np.ndarray, arrived: np.ndarray, months: np.ndarray, origin: np.ndarray, network_months: int, out: np.ndarray
+) -> None:
+    """``recent_arrivals`` in one pass over the rows (the compiled twin of the numpy path)."""
+    for i in range(alive.size):
+        if months[i] <= network_months and arrived[i] and alive[i]:
+            out[origin[i]] += 1.0
+
+
+def recent_arrivals(people: People, network_months: int) -> np.ndarray:
+    """Agents in Baotou by origin group (index ``Origin``) who arrived within the last
+    ``network_months`` months: moved in (``arrived``), not born here."""
+    months = people.months_in_baotou
+    if ENABLED:  # one pass instead of three masks over the whole population, every month
+        out = np.zeros(N_ORIGINS)
+        _recent_kernel(people.alive, people.arrived, months, people.origin, network_months, out)
+        return out
+    recent = people.alive & people.arrived & (months <= network_months)
+    return np.bincount(people.origin[recent], minlength=N_ORIGINS).astype(float)
+
+
 class Ledger:
     """Flows in agents (the indicators scale them to persons); the network in agents, scaled to
     persons on reading; the exchange with the origins in persons; entries and exits by key and
-    month, for ``presence``."""
+    month, for ``presence``.
 
-    def __init__(self, people: People, weight: float, month: int = 0) -> None:
+    ``network_months``: the network counts those who arrived within this many months
+    (``behaviour.network_recent_years``), recounted from the people at the start of each month
+    (``new_month``), so every decision of a month sees the same network.
+    """
+
+    def __init__(self, people: People, weight: float, network_months: int, month: int = 0) -> None:
         self.weight = weight
         self.month = month  # the month being simulated (``new_month``)
+        self.network_months = network_months
         alive = np.flatnonzero(people.alive)
         self._entered: list[tuple[np.ndarray, np.ndarray]] = [(people.key[alive], np.full(alive.size, month))]
         self._left: list[tuple[np.ndarray, np.ndarray]] = []
         self.flows: dict[str, int] = dict.fromkeys(FLOWS, 0)
-        # Agents in Baotou by origin group, kept up to date as people are born, die, come and go.
-        self._by_origin = np.bincount(people.origin[people.alive], minlength=N_ORIGINS).astype(float)
+        self._recent = recent_arrivals(people, network_months)
         # Persons gone from each origin group outside Baotou (1..3) to Baotou, net.
         self.exchange = np.zeros(N_ORIGINS - 1)
 
-    def new_month(self, month: int) -> None:
+    def new_month(self, people: People, month: int) -> None:
+        """The month begins: recount the network from who is in Baotou now."""
         self.month = month
+        self._recent = recent_arrivals(people, self.network_months)
 
     def _enter(self, people: People, rows: np.ndarray | slice) -> None:
         keys = np.array(people.key[rows], dtype=np.uint64)
@@ -124,20 +155,19 @@ class Ledger:
         self.flows[name] += n
 
     def network(self) -> np.ndarray:
-        """Persons in Baotou by origin group (index ``Origin``)."""
-        return self._by_origin * self.weight
+        """Persons in Baotou by origin group (index ``Origin``) who arrived within the network's
+        span, as counted at the start of the month."""
+        return self._recent * self.weight
 
     def died(self, people: People, rows: np.ndarray) -> None:
         self.flows["deaths"] += rows.size
         self._leave(people, rows)
-        self._by_origin -= np.bincount(people.origin[rows], minlength=N_ORIGINS)
 
     def born(self, people: People, n: int) -> None:
         """The last ``n`` rows are this month's babies."""
         self.flows["births"] += n
         if n:
             self._enter(people, slice(len(people) - n, None))
-            self._by_origin += np.bincount(people.origin[-n:], minlength=N_ORIGINS)
 
     def arrived(self, people: People, rows: np.ndarray) -> None:
         """People in ``rows`` have just arrived: count them, and take them from their origin."""
@@ -148,11 +178,9 @@ class Ledger:
             self.flows[f"in_migration_{k.name.lower()}"] += int(np.count_nonzero(kind == k))
         origin = people.origin[rows]
         self.exchange += np.bincount(origin[origin > 0] - 1, minlength=N_ORIGINS - 1) * self.weight
-        self._by_origin += np.bincount(origin, minlength=N_ORIGINS)
 
     def departed(self, people: People, rows: np.ndarray, destination: np.ndarray) -> None:
         """People in ``rows`` left Baotou for ``destination`` (index of DESTINATIONS)."""
-        self._by_origin -= np.bincount(people.origin[rows], minlength=N_ORIGINS)
         self.flows["out_migration"] += rows.size
         self._leave(people, rows)
         kind = people.kind[rows]

@@ -13,6 +13,7 @@ from model import measures, params
 from model.calendar import month_index, month_of_year, year_of
 from model.census.synthesis import single_year_shape, synthesize
 from model.context import Month
+from model.decisions import choice
 from model.decisions.consideration import HazardTables
 from model.demography import events
 from model.demography.schedules import RatesByYear
@@ -98,7 +99,7 @@ class BaotouModel(mesa.Model):
         self.consider_tables = HazardTables.of(self.beh, self.rates.max_age)
         self.population_start = self.people.n_alive * self.weight
         labour.census_unemployment(self.people, self.context)
-        self.ledger = Ledger(self.people, self.weight, self.month)
+        self.ledger = Ledger(self.people, self.weight, choice.network_months(self.beh), self.month)
         self.books_by_year: list[dict[str, float]] = []
         reporters = {name: ind.compute for name, ind in INDICATORS.items()}
         self.datacollector = mesa.DataCollector(model_reporters={"year": lambda m: m.year, **reporters})
@@ -132,7 +133,7 @@ class BaotouModel(mesa.Model):
         people, package, ledger = self.people, self.package, self.ledger
         t0 = time.perf_counter()
         self.context = m = self._context()
-        ledger.new_month(m.index)
+        ledger.new_month(people, m.index)
         self.stage_seconds["conditions"] += time.perf_counter() - t0
         stages: list[tuple[str, Callable[[], None]]] = [
             ("deaths", lambda: vital_events.deaths(people, m, ledger)),

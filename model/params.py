@@ -7,7 +7,9 @@ Files in ``model/data/*.toml`` hold one table per parameter::
     unit = "children per woman"
     source = "..."          # or: assumption = "..."
 
-Other keys in a table (``ages``, ``bands``, ``groups``) describe the value's axes.
+Other keys in a table (``ages``, ``bands``, ``groups``) describe the value's axes. A coefficient
+worked out from other entries says how with ``derived = "..."`` instead of a ``value``
+(``model/coefficients.py``); its value is then None here.
 """
 
 from __future__ import annotations
@@ -31,8 +33,8 @@ def load(name: str) -> dict[str, dict[str, Any]]:
     with path.open("rb") as fh:
         tables = tomllib.load(fh)
     for key, entry in tables.items():
-        if not isinstance(entry, dict) or "value" not in entry:
-            raise ParameterFileError(f"{path}: [{key}] needs a 'value'")
+        if not isinstance(entry, dict) or ("value" not in entry and "derived" not in entry):
+            raise ParameterFileError(f"{path}: [{key}] needs a 'value' (or 'derived', saying how it is worked out)")
         if "unit" not in entry:
             raise ParameterFileError(f"{path}: [{key}] needs a 'unit'")
         if "source" not in entry and "assumption" not in entry:
@@ -41,8 +43,8 @@ def load(name: str) -> dict[str, dict[str, Any]]:
 
 
 def value(name: str, key: str) -> Any:
-    """The value of one entry of a data file."""
-    return load(name)[key]["value"]
+    """The value of one entry of a data file (None for a derived one)."""
+    return load(name)[key].get("value")
 
 
 MEASURE_METADATA = ("name", "group", "title")

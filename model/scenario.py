@@ -16,11 +16,11 @@ import math
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
-from model import params
+from model import coefficients, params
 from model.calendar import CENSUS_MONTH, month_index
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
@@ -106,6 +106,17 @@ DOMAIN_FIELDS = ("kind", "min", "max", "above", "integer", "at_most")
 
 
 def _sourced_key(entry: dict[str, Any], meaning: str, where: str = "") -> Key:
+    if "derived" in entry:
+        # Unset (None) unless a scenario sets it: then ``coefficients.resolve`` works it out.
+        floor = {"minimum": entry.get("min", 0)} if "above" not in entry else {"above": entry["above"]}
+        return Key(
+            float,
+            f"{meaning} (unset: derived, {entry['derived']})",
+            None,
+            unit=entry["unit"],
+            maximum=entry.get("max"),
+            **floor,
+        )
     value = entry["value"]
     if isinstance(value, bool):
         return Key(bool, meaning, value, unit=entry["unit"])
@@ -281,13 +292,24 @@ def schema() -> dict[str, dict[str, Key]]:
 
 @dataclass
 class Scenario:
+    """A validated scenario. ``values`` hold what its files and overrides set (derived keys left
+    unset stay None, so that an override of what they derive from is followed); reading a
+    section (``scenario["behaviour"]``) gives it with the derived keys worked out."""
+
     name: str
     path: Path | None
     values: dict[str, Any]
     chain: list[str] = field(default_factory=list)
 
     def __getitem__(self, section: str) -> dict[str, Any]:
+        if section == "behaviour":
+            return self.behaviour
         return self.values[section]
+
+    @cached_property
+    def behaviour(self) -> dict[str, Any]:
+        """[behaviour] with the derived coefficients (``model/coefficients.py``)."""
+        return coefficients.resolve(self.values["behaviour"])
 
     @property
     def start(self) -> str:
@@ -327,6 +349,7 @@ class Scenario:
             "path": str(self.path) if self.path else None,
             "extends_chain": self.chain,
             **self.values,
+            "behaviour": self.behaviour,
         }
 
 

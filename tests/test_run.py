@@ -121,15 +121,48 @@ def test_person_view_and_model_is_garbage_collected(small_baseline):
     assert ref() is None
 
 
-def test_network_counts_kept_up_to_date_match_a_recount(small_baseline):
-    """The same-origin network is tracked as people come, go, are born and die."""
+def test_the_network_counts_those_who_arrived_within_its_span(small_baseline):
+    """Each month the network is the people who moved in within the last network_months months
+    and are still here, by origin group: arrivals as the ledger saw them come, census people by
+    their months in Baotou then; no one born here, so Baotou's natives have none."""
     import numpy as np
 
-    model = BaotouModel(small_baseline(end="2022-06"), seed=2)
-    model.run()
-    people = model.people
-    recount = np.bincount(people.origin[people.alive], minlength=4) * model.weight
-    assert np.allclose(model.ledger.network(), recount)
+    from model.calendar import month_index
+
+    scenario = small_baseline(scale=0.005, end="2022-12").with_overrides({"behaviour": {"network_recent_years": 0.5}})
+    model = BaotouModel(scenario, seed=2)
+    span = model.ledger.network_months
+    assert span == 6
+    p = model.people
+    census = p.alive & (p.months_in_baotou < p.age_months)
+    census_ids, census_months = p.person_id[census].copy(), p.months_in_baotou[census].astype(int)
+    arrived: dict[int, int] = {}  # person id -> month of arrival
+    record = model.ledger.arrived
+
+    def arriving(people, rows):
+        arrived.update(dict.fromkeys(people.person_id[rows].tolist(), model.month))
+        record(people, rows)
+
+    model.ledger.arrived = arriving
+    checked = 0
+    while model.running:
+        model.step()
+        month = model.month  # the next month: its network is counted from the people now
+        model.ledger.new_month(model.people, month)
+        p = model.people
+        here = dict(zip(p.person_id[p.alive].tolist(), p.origin[p.alive].tolist(), strict=True))
+        expected = np.zeros(4)
+        elapsed = month - month_index(model.scenario.start)
+        for pid, m in zip(census_ids.tolist(), census_months.tolist(), strict=True):
+            if pid in here and m + elapsed <= span:
+                expected[here[pid]] += 1
+        for pid, came in arrived.items():
+            if pid in here and month - came <= span:
+                expected[here[pid]] += 1
+        assert np.allclose(model.ledger.network(), expected * model.weight), month
+        assert model.ledger.network()[0] == 0
+        checked += expected[1:].sum() > 0
+    assert checked > 20
 
 
 def test_candidates_drawn_ahead_on_a_second_thread_are_the_ones_drawn_in_turn(small_baseline, monkeypatch):

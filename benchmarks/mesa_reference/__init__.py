@@ -23,9 +23,10 @@ same households):
   do outside the people: this month's conditions, the outside world's pools, outside candidates
   and talent offers (drawn, weighed one by one; only those who come become agents), the student
   intake from outside, families joining later (``arrivals.py``), head replacement, the
-  same-origin network counts. The nested logit of ``model/decisions/choice.py`` is written out per chooser
-  (``choice.py``). Draws are Mesa's own (``self.random``), not the project's keyed draws: the two
-  agree statistically, not draw for draw. What the baseline does not use is left out: measures'
+  same-origin network counts (recent arrivals, each month). The nested logit of
+  ``model/decisions/choice.py`` is written out per chooser (``choice.py``). Draws are Mesa's own
+  (``self.random``), not the project's keyed draws: the two agree statistically, not draw for
+  draw. What the baseline does not use is left out: measures'
   offers, deliveries and costs, the attribution of effects to measures, and chooser fields only
   measures read (couple, household size, young children, elders, provident-fund months).
 

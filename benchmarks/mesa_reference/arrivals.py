@@ -139,6 +139,7 @@ class OutsideWorld:
                 area=MAIN_URBAN,  # the store's default: intake sets no area
                 origin=origin,
                 study_months=m.study_length,
+                arrived=True,
             )
             m.count_in(student)
 
@@ -245,6 +246,7 @@ class OutsideWorld:
             tenure=tenure,
             area=area,
             origin=origin,
+            arrived=True,
         )
         m.start_work(p, came_to_work)
         m.count_in(p)

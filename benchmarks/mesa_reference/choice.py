@@ -44,8 +44,14 @@ class DestinationChoice:
         self.distance = tables["distance"]
         self.log_population = [math.log(max(x, 1.0) / PER_MILLION) for x in tables["population"]]
         self.log_origin_population = [math.log(x / PER_MILLION) for x in tables["origin_population"]]
-        self.network_stock = tables["network"]
+        # The other destinations' stocks are all arrivals: the share that came within the
+        # network's span, with stays exponential at the mean of Baotou's non-hukou residents.
+        recent = 1.0 - math.exp(-round(12 * beh["network_recent_years"]) / 12 / tables["mean_stay_years"])
+        self.network_stock = [[stock * recent for stock in row] for row in tables["network"]]
         self.stay_rent_share = list(beh["stay_rent_share_by_tenure"])
+        # The income-distance trade-off is against earnings: the ratio times the coefficient on
+        # ln(wage), which is the income coefficient times the gross-to-net factor.
+        self.distance_coefficient = beh["distance_income_ratio"] * beh["beta_income"] * tables["gross_to_net"]
 
     def observe(self, now: MonthConditions, distance_cut: list[float] | None = None) -> None:
         """This month's wages, rents and newcomers' chances of a job, and the share by which the
@@ -59,7 +65,7 @@ class DestinationChoice:
         self, c: Chooser, network: list[int], only_baotou: bool = False, constant: float = 0.0
     ) -> list[float]:
         """P of each destination; the chooser's stay alternative (Baotou for residents, home for
-        others) holds P(stay). ``network``: agents in Baotou by origin group."""
+        others) holds P(stay). ``network``: agents in Baotou by origin group who arrived recently."""
         beh = self.beh
         b_y = beh["beta_income"]
         premium = self.premium[c.education]
@@ -109,7 +115,7 @@ class DestinationChoice:
             else:
                 km = self.distance[g][j] * (1 - self.distance_cut[c.origin] if j == BAOTOU else 1)
             relative_km = math.log1p(km) - math.log1p(beh["reference_distance_km"])
-            v[j] += -beh["distance_income_ratio"] * b_y * relative_km + beh["move_constant"]
+            v[j] += -self.distance_coefficient * relative_km + beh["move_constant"]
             movable.append(j)
         out = [0.0] * N_DEST
         if movable:

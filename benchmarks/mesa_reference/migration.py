@@ -3,8 +3,8 @@
 
 The model does what ``model/model.py`` does outside the people: this month's conditions, the
 outside world (``arrivals.py``), deaths' and departures' bookkeeping, head replacement, the
-same-origin network counts, the yearly indicators. The people's own rules are in
-``residents.py``, the destination choice in ``choice.py``.
+same-origin network counts (recent arrivals, each month), the yearly indicators. The people's
+own rules are in ``residents.py``, the destination choice in ``choice.py``.
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ CENSUS_COLUMNS = (
     "unemployed",
     "income",
     "months_in_baotou",
+    "arrived",
     "social_insurance",
     "social_insurance_months",
     "provident_fund",
@@ -132,8 +133,11 @@ class MigrationReference(FromCensus):
         self.newcomers: list[Resident] = []
         self.years: dict[int, dict[str, float]] = {}
         self.flows = self._flows_of(self.month // 12)
-        self.network = [0] * N_ORIGINS  # agents in Baotou by origin group
+        # The same-origin network: agents in Baotou by origin group who arrived within its span,
+        # counted at the start of each month (``count_network``).
+        self.network_months = round(12 * beh["network_recent_years"])
         self._census(columnar)
+        self.count_network()
         self.local_enrolment_rate = self._local_enrolment_rate()
 
     def _census(self, columnar: BaotouModel) -> None:
@@ -147,7 +151,15 @@ class MigrationReference(FromCensus):
             if household is None:
                 household = households[hh] = Household()
             Resident(self, household, **{name: cols[name][i] for name in CENSUS_COLUMNS})
-            self.network[cols["origin"][i]] += 1
+
+    def count_network(self) -> None:
+        """``model/ledger.py::recent_arrivals``: who moved here (not born here) within the
+        network's span, by origin group."""
+        network = [0] * N_ORIGINS
+        for a in self.agents:
+            if a.arrived and a.months_in_baotou <= self.network_months:
+                network[a.origin] += 1
+        self.network = network
 
     def _local_enrolment_rate(self) -> float:
         """``students.LocalEnrolment``: fixed at the start from the census cohort of 18-year-olds."""
@@ -167,10 +179,10 @@ class MigrationReference(FromCensus):
         Differences of order from the project, where each stage runs for everyone before the
         next: a person whose household leaves earlier in the loop does not die, give birth or
         lose a job that month; a head sees children turning six a month early if they stepped
-        first; residents' choices see the same-origin network as it changes within the month
-        instead of as it was at the start of the stage; a head replaced at death decides that
-        month only if the new head steps later. Newcomers (arrivals, new students, families
-        joining, newborns) settle and age at the end of the month, as in the project.
+        first; a head replaced at death decides that month only if the new head steps later.
+        The same-origin network is counted at the start of the month, as in the project.
+        Newcomers (arrivals, new students, families joining, newborns) settle and age at the end
+        of the month, as in the project.
         """
         self.observe(self.month)
         self.birth_rate = self.rates_by_year.at(self.month // 12).birth.astype(float).tolist()  # the year's TFR
@@ -178,6 +190,7 @@ class MigrationReference(FromCensus):
         self.flows = self._flows_of(self.month // 12)
         self.intake_month = self.month % 12 + 1 == self.beh["intake_month"]
         self.newcomers = []
+        self.count_network()
 
         self.agents.shuffle_do("step")
 
@@ -207,7 +220,6 @@ class MigrationReference(FromCensus):
     # ------------------------------------------------------------- life events
     def gone(self, p: Resident) -> None:
         """``p`` is no longer in Baotou (died or left): out of the counts and the household."""
-        self.network[p.origin] -= 1
         p.household.members.remove(p)
         p.leave()
 
@@ -245,7 +257,6 @@ class MigrationReference(FromCensus):
             urban=mother.urban,
         )
         self.flows["births"] += 1
-        self.network[baby.origin] += 1
         self.newcomers.append(baby)
 
     def depart(self, people: list[Resident], where: int) -> None:
@@ -267,7 +278,6 @@ class MigrationReference(FromCensus):
         self.flows[f"in_migration_{KIND_NAMES[p.kind]}"] += 1
         if p.origin != FROM_BAOTOU:
             self.outside.exchange[p.origin - 1] += 1
-        self.network[p.origin] += 1
         self.newcomers.append(p)
 
     # ------------------------------------------------------------- draws from the rules

@@ -10,7 +10,7 @@ this file is the one to re-wire.
 
 from __future__ import annotations
 
-from model import params
+from model import coefficients, params
 from model.calendar import month_index
 from model.categories import Area, Education, Kind, Origin, Role, Sex, Tenure
 from model.census.synthesis import single_year_shape
@@ -103,6 +103,8 @@ def choice_tables() -> dict[str, list]:
         "population": choice.POPULATION.tolist(),
         "origin_population": choice.ORIGIN_POPULATION.astype(float).tolist(),
         "network": choice.NETWORK.tolist(),
+        "mean_stay_years": float(params.value("population", "non_hukou_years_in_baotou")),
+        "gross_to_net": coefficients.gross_to_net(),
     }
 
 

@@ -56,6 +56,7 @@ class Resident(mesa.Agent):
         unemployed: bool = False,
         income: float = 0.0,
         months_in_baotou: int = 0,
+        arrived: bool = False,
         social_insurance: bool = False,
         social_insurance_months: int = 0,
         provident_fund: bool = False,
@@ -70,6 +71,7 @@ class Resident(mesa.Agent):
         self.education, self.tenure, self.area, self.origin, self.urban = education, tenure, area, origin, urban
         self.employed, self.unemployed, self.income = employed, unemployed, income
         self.months_in_baotou, self.study_months = months_in_baotou, study_months
+        self.arrived = arrived  # moved here from elsewhere (the network counts recent arrivals)
         self.social_insurance, self.social_insurance_months = social_insurance, social_insurance_months
         self.provident_fund, self.provident_fund_months = provident_fund, provident_fund_months
         # Event clocks: Exp(1) exposures that the monthly hazards use up (the event happens when

@@ -257,6 +257,7 @@ def _synthesize(scale: float, demography: dict, rng: np.random.Generator, seed: 
     months_in_baotou = np.where(hukou, age_months, np.minimum(stay, age_months)).astype(np.int16)
     del stay
     people.months_in_baotou[:] = months_in_baotou
+    people.arrived[:] = months_in_baotou < age_months  # the others have lived here all their lives
     contribution_months = np.minimum(months_in_baotou, np.clip(age_months - 18 * 12, 0, None))
     del age_months, months_in_baotou
     for key in ("social_insurance", "provident_fund"):

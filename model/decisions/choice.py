@@ -3,9 +3,16 @@
 Utility of destination j for chooser i (evidence file section 0):
 
     V_ij = beta_income * ln(expected net income_ij) + beta_population * ln(population_j / 1e6)
-           + beta_network * ln(1 + same-origin stock_j / 1e6) + school access_ij * kids of school age
+           + beta_network * ln(1 + recent same-origin arrivals_j / 1e6) + school access_ij * kids of school age
            + place constants
            [move alternatives only:] - beta_distance * ln((1 + km_ij) / (1 + reference km)) + move constant
+
+with beta_income derived from the evidence's total wage elasticity of inflow
+and beta_distance = distance_income_ratio x beta_income x gross / net (``model/coefficients.py``). The
+network counts people from the chooser's origin group who came to the destination within the
+last ``network_recent_years``: for Baotou counted from its people each month (the ledger's
+``network``; Baotou's natives have none, since no one arrives from Baotou), for the other
+destinations their data stocks times the share of a stock that arrived that recently.
 
 with expected net income = job-finding probability x wage x education premium - rent + the
 yuan value of measures (Harris-Todaro); the month's job-finding probabilities and wages carry
@@ -23,7 +30,7 @@ from typing import Any
 import numpy as np
 from scipy.special import expit
 
-from model import params
+from model import coefficients, params
 from model.categories import Education, Origin
 from model.measures.offer import Offer, school_place_before_2022
 from model.people.choosers import Choosers
@@ -35,6 +42,20 @@ DISTANCE_KM = np.asarray(params.value("regions", "distance_km"), dtype=float)  #
 POPULATION = np.asarray(params.value("regions", "destination_population_2020"), dtype=float)
 NETWORK = np.asarray(params.value("regions", "network_stock"), dtype=float)  # rows: origins 1..3
 ORIGIN_POPULATION = np.asarray(params.value("regions", "origin_population_2020"), dtype=float)
+MEAN_STAY_YEARS = float(params.value("population", "non_hukou_years_in_baotou"))
+
+
+def network_months(beh: Mapping[str, Any]) -> int:
+    """The network's span in whole months: arrivals within it count."""
+    return round(12 * beh["network_recent_years"])
+
+
+def recent_share(beh: Mapping[str, Any]) -> float:
+    """The share of a destination's same-origin stock that arrived within the network's span,
+    for the destinations whose stock is data (``regions.toml`` network_stock, all arrivals): with
+    stays exponential at the mean of Baotou's non-hukou residents (``population.toml``), as the
+    census population is drawn."""
+    return float(-np.expm1(-network_months(beh) / 12 / MEAN_STAY_YEARS))
 
 
 # Tables by origin group outside Baotou have a row per group (Origin 1..3); Baotou's own people
@@ -71,8 +92,9 @@ def baotou_utility(
 
     This is the only column that depends on the chooser beyond their profile (see ``Alternatives``):
     job, housing tenure, months of insurance, measures' offers. ``baotou_network``: persons in
-    Baotou from each origin group (index Origin); ``distance_cut``: per chooser, the share by
-    which the distance to Baotou shrinks (measure C3).
+    Baotou from each origin group (index Origin) who arrived recently (the ledger's
+    ``network``); ``distance_cut``: per chooser, the share by which the distance to Baotou
+    shrinks (measure C3).
     """
     premium = EDUCATION_PREMIUM[ch.education]
     wage = cond.wage[BAOTOU]
@@ -100,7 +122,7 @@ def baotou_utility(
 def _move_utility(km: np.ndarray, beh: Mapping[str, Any]) -> np.ndarray:
     """Distance and the cost of moving, which enter only the move alternatives."""
     relative_km = np.log1p(km) - np.log1p(beh["reference_distance_km"])
-    return -beh["distance_income_ratio"] * beh["beta_income"] * relative_km + beh["move_constant"]
+    return -coefficients.distance_coefficient(beh) * relative_km + beh["move_constant"]
 
 
 def profile_utilities(ch: Choosers, cond: MonthConditions, beh: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:
@@ -125,7 +147,8 @@ def profile_utilities(ch: Choosers, cond: MonthConditions, beh: Mapping[str, Any
     v[:, HOME] += beh["school_access_value"] * b_y * ch.school_children
     population = np.broadcast_to(np.log(np.maximum(POPULATION, 1.0) / 1e6), (n, N_DEST)).copy()
     population[:, HOME] = np.log(ORIGIN_POPULATION[origin_idx] / 1e6)
-    stock = np.where(from_baotou[:, None], 0.0, NETWORK[origin_idx])  # no data on Baotou people elsewhere
+    # Recent arrivals from the chooser's origin group; no data on Baotou people elsewhere.
+    stock = np.where(from_baotou[:, None], 0.0, NETWORK[origin_idx] * recent_share(beh))
     stock[:, HOME] = 0.0  # home attachment is the home constant, not a migrant network
     v += beh["beta_population"] * population + beh["beta_network"] * np.log1p(stock / 1e6)
     v[:, HOME] += beh["home_constant"]

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from model import coefficients
 from model.context import Month
 from model.decisions import choice
 from model.measures.offer import Offer, school_place_before_2022
@@ -122,7 +123,7 @@ def decide(
         contributions = _contributions(beh, month, ch, offer, parts, income)
         for mid, own_cut in cuts.items():
             # A shorter distance is worth what the move alternative's distance term gains.
-            contributions[mid] = beh["distance_income_ratio"] * beh["beta_income"] * -np.log1p(-own_cut) * ~ch.in_baotou
+            contributions[mid] = coefficients.distance_coefficient(beh) * -np.log1p(-own_cut) * ~ch.in_baotou
         _attribute(package, month, ch, contributions, p_with - p_without)
     else:
         p_without = p_with

@@ -50,6 +50,9 @@ COLUMNS: dict[str, Column] = {
     "division": Column(np.int8, Division.KUNDULUN, "county-level division (旗县区), shared by the household", Division),
     "origin": Column(np.int8, Origin.BAOTOU, "origin group of movers", Origin),
     "months_in_baotou": Column(np.int16, 0, "months lived in Baotou"),
+    "arrived": Column(
+        np.bool_, False, "moved to Baotou from elsewhere (not born here, nor a census resident here all their life)"
+    ),
     "social_insurance": Column(np.bool_, False, "contributes to social insurance now"),
     "social_insurance_months": Column(np.int16, 0, "months of continuous social insurance (H3 needs 6)"),
     "provident_fund": Column(np.bool_, False, "contributes to the housing provident fund now"),
@@ -159,6 +162,7 @@ class People:
     division = ColumnView()
     origin = ColumnView()
     months_in_baotou = ColumnView()
+    arrived = ColumnView()
     social_insurance = ColumnView()
     social_insurance_months = ColumnView()
     provident_fund = ColumnView()

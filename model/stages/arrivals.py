@@ -209,6 +209,7 @@ def arrive(
             origin=ch.origin[sel],
             hukou=hukou,
             urban=urban,
+            arrived=True,
             **values,
             **clocks(month, keys),
         )

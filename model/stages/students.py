@@ -80,6 +80,7 @@ def intake(people: People, month: Month, package: Package, ledger: Ledger, local
         urban=True,
         origin=np.minimum(origin, Origin.REST_OF_CHINA).astype(np.int8),
         study_months=months,
+        arrived=True,
         **clocks(month, keys),
     )
     ledger.arrived(people, np.arange(rows.start, rows.stop))
