@@ -99,7 +99,7 @@ def parameters() -> str:
         HEADER + "# Input parameters\n",
         "Every number in `model/data/*.toml`, with its unit and its source or assumption.\n",
     ]
-    for name in ("demography", "population", "districts", "behaviour", "regions", "policy", "run", "finance"):
+    for name in ("demography", "population", "districts", "behaviour", "regions", "policy", "run", "finance", "app"):
         lines += [f"\n## model/data/{name}.toml\n", *_sourced_table(params.load(name), "key", "value")]
     return "\n".join(lines) + "\n"
 
