@@ -72,7 +72,7 @@ def by_measure_html(answer: Answer) -> str:
     columns = [
         (f"{say.word('net_cost')} ({say.word('yi_yuan')})", 2, charts.YI, "net_cost"),
         (f"{say.word('attributed')} ({say.word('persons')})", 0, 1.0, "attributed"),
-        (f"{say.word('cost_per_resident')} ({say.word('yuan_per_person')})", 0, 1.0, "cost_per_attributed_resident"),
+        (f"{say.word('cost_per_attributed')} ({say.word('yuan_per_person')})", 0, 1.0, "cost_per_attributed_resident"),
     ]
     rows = []
     for record in answer.by_measure.to_dict("records"):
@@ -172,11 +172,12 @@ def AnswerView(answer: Answer) -> None:
         f"to {answer.scenario.end}. Interval: {answer.uncertainty}."
     )
     solara.HTML(tag="div", unsafe_innerHTML=headline_html(answer))
-    solara.FigureMatplotlib(charts.extra_residents(answer), format="png")
-    solara.HTML(tag="div", unsafe_innerHTML=by_measure_html(answer))
-    solara.FigureMatplotlib(charts.cost_by_measure(answer), format="png")
-    solara.FigureMatplotlib(charts.who_comes(answer), format="png")
-    solara.FigureMatplotlib(charts.pyramid(answer), format="png")
+    solara.Image(charts.png(charts.extra_residents, answer))
+    if len(answer.by_measure):
+        solara.HTML(tag="div", unsafe_innerHTML=by_measure_html(answer))
+        solara.Image(charts.png(charts.cost_by_measure, answer))
+    for chart in (charts.who_comes, charts.pyramid):
+        solara.Image(charts.png(chart, answer))
 
 
 @solara.component
