@@ -171,13 +171,22 @@ def AnswerView(answer: Answer) -> None:
         f"**{say.word('answer')}**: {answer.label}, {answer.seeds} seed(s) at scale {answer.scenario['run']['scale']}, "
         f"to {answer.scenario.end}. Interval: {answer.uncertainty}."
     )
+    # Drawn once per answer, not again each time the form changes.
+    images = solara.use_memo(
+        lambda: {
+            chart.__name__: charts.png(chart, answer)
+            for chart in (charts.extra_residents, charts.cost_by_measure, charts.who_comes, charts.pyramid)
+            if chart is not charts.cost_by_measure or len(answer.by_measure)
+        },
+        dependencies=[answer],
+    )
     solara.HTML(tag="div", unsafe_innerHTML=headline_html(answer))
-    solara.Image(charts.png(charts.extra_residents, answer))
+    solara.Image(images["extra_residents"])
     if len(answer.by_measure):
         solara.HTML(tag="div", unsafe_innerHTML=by_measure_html(answer))
-        solara.Image(charts.png(charts.cost_by_measure, answer))
-    for chart in (charts.who_comes, charts.pyramid):
-        solara.Image(charts.png(chart, answer))
+        solara.Image(images["cost_by_measure"])
+    solara.Image(images["who_comes"])
+    solara.Image(images["pyramid"])
 
 
 @solara.component
@@ -226,6 +235,8 @@ def WhatIf() -> None:
             elif task.error:
                 solara.Error(str(task.exception), classes=["what-if-failed"])
             elif task.finished and task.value is not None:
+                if task.value.toml != forms.toml(form.value):
+                    solara.Info(say.word("changed"), classes=["what-if-changed"])
                 AnswerView(task.value)
 
 
