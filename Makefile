@@ -1,11 +1,12 @@
-# The README's two commands: `make run` (set up, then the main job) and `make test`.
+# The README's two commands: `make run` (set up, then the main job) and `make test`; `make app`
+# serves the what-if page.
 # Both create .venv with a Python 3.12+ found on this machine (PYTHON=... to choose one).
 
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench lab clean venv
+.PHONY: run test lint bench lab app clean venv
 
 run: $(STAMP)
 	$(PY) -m model compare policy_2022 --against baseline
@@ -19,6 +20,11 @@ lint: $(STAMP)
 lab: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[test,notebooks]'
 	$(VENV)/bin/jupyter lab notebooks/01_quick_start.ipynb
+
+# The what-if page for planners, at http://localhost:8765 (PORT=... to choose another).
+app: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[app]'
+	$(VENV)/bin/solara run model.app.page --production
 
 bench: $(STAMP)
 	PYTHONPATH=. $(PY) benchmarks/table.py

@@ -101,8 +101,8 @@ def parameters() -> str:
         HEADER + "# Input parameters\n",
         "Every number in `model/data/*.toml`, with its unit and its source or assumption.\n",
     ]
-    files = ("demography", "population", "districts", "behaviour", "regions", "policy", "run", "finance")
-    for name in (*files, "elasticities"):
+    files = ("demography", "population", "districts", "behaviour", "regions", "policy", "run", "finance", "app")
+    for name in (*files, "report", "elasticities"):
         lines += [f"\n## model/data/{name}.toml\n", *_sourced_table(params.load(name), "key", "value")]
     return "\n".join(lines) + "\n"
 

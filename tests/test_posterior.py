@@ -48,7 +48,7 @@ def test_the_default_response_is_what_the_coefficients_imply():
 def test_abc_recovers_a_known_policy_response():
     design = P.load_design()
     # Everything but the policy response is held at a known value (the committed levels).
-    fixed = {"candidate_flow_scale": 1.3, "nest_lambda": 0.5, "newcomer_leaving_excess": 1.5}
+    fixed = {"candidate_flow_scale": 1.3, "wage_elasticity_of_inflow": 1.75, "newcomer_leaving_excess": 2.75}
     fixed.update({"tfr": 0.95, "e0_shift": 1.0, "within_city_move_rate": 0.1})
     truth = 0.4
     observed = P.Simulator(design, SCALE, salt=99)({**fixed, "policy_response": truth})
