@@ -40,10 +40,11 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-# A small, quick comparison: 1:1000, two seeds, to the end of 2024.
-SCALE, SEEDS, END = "0.001", "2", "2024-12"
-# The planner's change: twice H1's flats (model/data/measures.toml: 3000) and H3 kept to 2024's end.
-H1_UNITS, H3_END = "6000", "2024-12-31"
+# A small, quick comparison: 1:1000, two parameter sets from the posterior with one seed each, to
+# the end of 2025 (the year of the planners' threshold, model/data/report.toml).
+SCALE, SEEDS, DRAWS, END = "0.001", "1", "2", "2025-12"
+# The planner's change: twice H1's flats (model/data/measures.toml: 3000) and H3 kept to 2025's end.
+H1_UNITS, H3_END = "6000", "2025-12-31"
 SERVER_START = 120  # seconds: the first start imports and compiles the model
 RUN_WAIT = 300_000  # milliseconds a run may take on a loaded two-core machine
 
@@ -110,6 +111,7 @@ def test_run_settings_are_checked_as_in_a_file():
     for attribute, typed, key in (
         ("scale", "2", "run.scale"),
         ("seeds", "1.5", "run.seeds"),
+        ("draws", "-1", "run.posterior_draws"),
         ("end", "2030", "period.end"),
     ):
         with pytest.raises(ScenarioError, match=rf"what_if\.toml: key '{key}' is"):
@@ -250,7 +252,7 @@ def test_the_page_answers_in_a_browser_as_the_api_does(server, tmp_path):
             page = browser.new_page()
             page.goto(server, timeout=SERVER_START * 1000)
             page.wait_for_selector(".what-if-run", timeout=SERVER_START * 1000)
-            for name, text in (("scale", SCALE), ("seeds", SEEDS), ("end", END)):
+            for name, text in (("scale", SCALE), ("seeds", SEEDS), ("draws", DRAWS), ("end", END)):
                 _fill(page, name, text)
 
             # A bad amount: refused with the scenario file's message, and nothing runs.
@@ -269,6 +271,8 @@ def test_the_page_answers_in_a_browser_as_the_api_does(server, tmp_path):
             page.wait_for_selector(".what-if-progress", timeout=30_000)
             page.wait_for_selector(".what-if-headline", timeout=RUN_WAIT)
             headline, by_measure = _shown(page, "what-if-headline"), _shown(page, "what-if-by-measure")
+            uncertainty = page.locator(".what-if-uncertainty").inner_text()
+            above = float(page.locator(".what-if-probability b").get_attribute("data-value") or "nan")
             with page.expect_download() as download:
                 page.click(".what-if-download")
             downloaded = tmp_path / "downloaded" / download.value.suggested_filename
@@ -280,7 +284,11 @@ def test_the_page_answers_in_a_browser_as_the_api_does(server, tmp_path):
 
     # The same scenario, written by hand, through model.api with the same seeds and scale.
     by_hand = _write(tmp_path / "what_if.toml", HAND_WRITTEN)
-    comparison = api.compare(str(by_hand), "baseline", seeds=int(SEEDS), scale=float(SCALE), end=END)
+    comparison = api.compare(
+        str(by_hand), "baseline", seeds=int(SEEDS), scale=float(SCALE), end=END, draws=int(DRAWS)
+    )
+    assert comparison.uncertainty in uncertainty and "posterior" in uncertainty  # the page says what it carries
+    assert above == comparison.probability_above()
     summary = comparison.summary.set_index(["indicator", "year"])
     assert len(headline) == 5 * summary.loc["extra_population"].shape[0]
     for row in headline.itertuples():
@@ -295,7 +303,7 @@ def test_the_page_answers_in_a_browser_as_the_api_does(server, tmp_path):
             expected = summary.loc[f"{name}_{row.measure}", "mean"].sum()
         assert _same(row.value, expected), row
     extra = headline[(headline.indicator == "extra_population") & (headline.stat == "mean")]
-    assert extra.value.iloc[-1] > 0, "twice the flats and H3 to 2024 bring no one: the check would prove little"
+    assert extra.value.iloc[-1] > 0, "twice the flats and H3 to 2025 bring no one: the check would prove little"
     assert extra.text.iloc[-1] == f"{extra.value.iloc[-1]:,.0f}"  # what a planner reads is that number
 
     # The downloaded file is a scenario the command line runs, to the same figures.

@@ -22,7 +22,7 @@ from model.scenario import NAME, Key, Scenario, ScenarioError, load, measure_spe
 
 APP = "app"  # model/data/app.toml: what the page shows before anything is changed
 DATES = ("start", "end")  # a measure's own window; blank: the package's ([policy])
-SETTINGS = ("name", "scale", "seeds", "end", "policy_start", "policy_end")  # the form's text fields
+SETTINGS = ("name", "scale", "seeds", "draws", "end", "policy_start", "policy_end")  # the form's text fields
 DAY_OF_RENEWAL = "12-31"  # a renewal runs to the end of a year, as the shipped scenarios do
 
 
@@ -37,6 +37,7 @@ class Form:
     name: str
     scale: str
     seeds: str
+    draws: str  # run.posterior_draws
     end: str
     policy_start: str
     policy_end: str
@@ -73,6 +74,7 @@ def initial() -> Form:
         name=app_default("scenario_name"),
         scale=shown(app_default("scale")),
         seeds=shown(app_default("seeds")),
+        draws=shown(app_default("draws")),
         end=app_default("end"),
         policy_start=policy["start"].default,
         policy_end=policy["end"].default,
@@ -141,7 +143,7 @@ def toml(form: Form) -> str:
         "",
         "[run]",
     ]
-    for key, text in (("scale", form.scale), ("seeds", form.seeds)):
+    for key, text in (("scale", form.scale), ("seeds", form.seeds), ("posterior_draws", form.draws)):
         value = literal(text, sections["run"][key])
         if value is not None:
             lines.append(f"{key} = {value}")

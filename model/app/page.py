@@ -106,6 +106,7 @@ def RunSettings(form: solara.Reactive[forms.Form]) -> None:
     Field(say.word("scenario_name"), f.name, setter("name"), "name")
     Field(say.word("scale"), f.scale, setter("scale"), "scale")
     Field(say.word("seeds"), f.seeds, setter("seeds"), "seeds")
+    Field(say.word("draws"), f.draws, setter("draws"), "draws", say.word("draws_hint"))
     Field(say.word("end") + " (YYYY-MM)", f.end, setter("end"), "end")
     solara.Markdown(f"**{say.word('policy')}**")
     Field(say.word("policy_start") + " (YYYY-MM-DD)", f.policy_start, setter("policy_start"), "policy-start")
@@ -167,10 +168,25 @@ def Measures(form: solara.Reactive[forms.Form]) -> None:
 
 @solara.component
 def AnswerView(answer: Answer) -> None:
+    settings = answer.scenario["run"]
     solara.Markdown(
-        f"**{say.word('answer')}**: {answer.label}, {answer.seeds} seed(s) at scale {answer.scenario['run']['scale']}, "
-        f"to {answer.scenario.end}. Interval: {answer.uncertainty}."
+        f"**{say.word('answer')}**: {answer.label}, {answer.replicates} replicate(s) "
+        f"({settings['posterior_draws']} posterior draw(s) x {settings['seeds']} seed(s)) at scale "
+        f"{settings['scale']}, to {answer.scenario.end}."
     )
+    solara.HTML(
+        tag="p",
+        unsafe_innerHTML=f"{html.escape(say.word('interval'))}: {html.escape(answer.uncertainty)}",
+        classes=["what-if-uncertainty"],
+    )
+    if answer.probability:
+        threshold, year, share = answer.probability
+        text = f"{say.word('probability')} {threshold:,.0f} {say.word('persons')} ({year}): "
+        solara.HTML(
+            tag="p",
+            unsafe_innerHTML=f'{html.escape(text)}<b data-value="{share!r}">{share:.0%}</b>',
+            classes=["what-if-probability"],
+        )
     # Drawn once per answer, not again each time the form changes.
     images = solara.use_memo(
         lambda: {

@@ -18,6 +18,7 @@ from model import api
 from model.app import form as forms
 from model.indicators import KINDS
 from model.runs.compare import label_for
+from model.runs.uncertainty import EFFECT, default_threshold
 from model.scenario import Scenario, load
 
 # The headline table, by year: the effect figures of model/runs/effect.py a planner reads first.
@@ -31,8 +32,9 @@ class Answer:
     scenario: Scenario
     against: str
     label: str
-    seeds: int
-    uncertainty: str  # what the interval includes
+    replicates: int  # posterior draws x seeds (seeds alone without draws)
+    uncertainty: str  # what the interval includes (model.api's words)
+    probability: tuple[float, int, float] | None  # threshold, year, share of replicates above it
     headline: pd.DataFrame  # year; <indicator>_mean, _p05, _p95 for HEADLINE
     by_measure: pd.DataFrame  # id; net_cost (cumulative, yuan), attributed (cumulative, persons), cost per one
     by_kind: pd.DataFrame  # kind; arrivals, fewer_departures (cumulative to the last year, persons)
@@ -46,19 +48,21 @@ def run(form: forms.Form) -> Answer:
     against = forms.app_default("against")
     with tempfile.TemporaryDirectory(prefix="what-if-") as tmp:
         path = forms.write(form, Path(tmp))
+        settings = scenario["run"]
         comparison = api.compare(
-            str(path), against, seeds=scenario["run"]["seeds"], scale=scenario["run"]["scale"], end=scenario.end
+            str(path),
+            against,
+            seeds=settings["seeds"],
+            scale=settings["scale"],
+            end=scenario.end,
+            draws=settings["posterior_draws"],
         )
     return answer(comparison, scenario, against, forms.toml(form))
 
 
-def chance_only(seeds: int) -> str:
-    return f"chance only: the 5-95 % range over {seeds} seed(s), the calibrated parameters fixed"
-
-
 def answer(comparison: api.Comparison, scenario: Scenario, against: str, toml: str) -> Answer:
     summary = comparison.summary
-    seeds = int(comparison.effects.seed.nunique())
+    replicates = int(comparison.effects.seed.nunique())
     headline = pd.DataFrame(index=sorted(summary.year.unique()))
     for name in HEADLINE:
         rows = comparison.effect(name)
@@ -92,14 +96,24 @@ def answer(comparison: api.Comparison, scenario: Scenario, against: str, toml: s
         scenario,
         against,
         label_for(scenario.name, against),
-        seeds,
-        chance_only(seeds),
+        replicates,
+        comparison.uncertainty,
+        probability(comparison, last),
         headline.reset_index(),
         by_measure,
         by_kind,
         pyramids(comparison),
         toml,
     )
+
+
+def probability(comparison: api.Comparison, last: int) -> tuple[float, int, float] | None:
+    """The share of replicates with more extra residents than the planners' threshold by its
+    year (model/data/report.toml), when the run reaches that year."""
+    threshold, year = default_threshold()
+    if year > last:
+        return None
+    return float(threshold), int(year), comparison.probability_above(EFFECT, year, threshold)
 
 
 def _end_groups(pyramids: pd.DataFrame) -> pd.Series:
