@@ -308,7 +308,10 @@ def _optimise(args: argparse.Namespace) -> int:
 
     manifest = json.loads((run_dir / "manifest.json").read_text())
     chosen = pd.read_csv(run_dir / "chosen.csv") if (run_dir / "chosen.csv").stat().st_size > 1 else pd.DataFrame()
-    print(f"{opt.name}: budget {opt.budget / YI:g} yi yuan a year; {opt.outcome} in {opt.objective_year}, {opt.robustness}")
+    print(
+        f"{opt.name}: budget {opt.budget / YI:g} yi yuan a year; "
+        f"{opt.outcome} in {opt.objective_year}, {opt.robustness}"
+    )
     for _, row in chosen.iterrows():
         print(
             f"  {row.share:>4.0%} of the budget: {row.objective / WAN:8.2f} wan (5-95 %: {row.residents_p05 / WAN:.2f}"
@@ -333,9 +336,13 @@ def _optimise(args: argparse.Namespace) -> int:
         boxes = pd.read_csv(found / "discovery.csv")
         for question, rows in boxes.groupby("box", sort=False):
             first = rows.iloc[0]
-            print(f"  {question.replace('_', ' ')}: coverage {first.coverage:.0%}, density {first.density:.0%}, where")
+            what = str(question).replace("_", " ")
+            print(f"  {what}: coverage {first.coverage:.0%}, density {first.density:.0%}, where")
             for _, r in rows.iterrows():
-                print(f"    {r.condition} in [{r.low:.4g}, {r.high:.4g}] (sampled [{r.range_low:.4g}, {r.range_high:.4g}])")
+                print(
+                    f"    {r.condition} in [{r.low:.4g}, {r.high:.4g}] "
+                    f"(sampled [{r.range_low:.4g}, {r.range_high:.4g}])"
+                )
         print(f"discovery in {time.perf_counter() - began:.1f} s -> {found}")
     return 0
 

@@ -122,7 +122,9 @@ def validate(exp: Experiment, where: str) -> Experiment:
     for table, name in ((exp.levers, "levers"), (exp.uncertain, "uncertain")):
         for key, value in table.items():
             spec = check_path(key, f"{where}: key '{name}.{key}'")
-            check_numbers(value, f"{where}: key '{name}.{key}'", exp.design != "full_factorial" or name == "uncertain", spec)
+            check_numbers(
+                value, f"{where}: key '{name}.{key}'", exp.design != "full_factorial" or name == "uncertain", spec
+            )
     both = set(exp.levers) & set(exp.uncertain)
     if both:
         raise ScenarioError(f"{where}: {', '.join(sorted(both))} is both a lever and uncertain; give it once")

@@ -90,8 +90,15 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 class Evaluator:
     """Runs the mixes not yet stored and summarises each over its runs."""
 
-    def __init__(self, opt: Optimisation, run_dir: Path, executor: str, workers: int | None, scheduler: str | None,
-                 on_result: Callable[[dict], None] | None = None) -> None:
+    def __init__(
+        self,
+        opt: Optimisation,
+        run_dir: Path,
+        executor: str,
+        workers: int | None,
+        scheduler: str | None,
+        on_result: Callable[[dict], None] | None = None,
+    ) -> None:
         self.opt, self.run_dir = opt, run_dir
         self.executor, self.workers, self.scheduler, self.on_result = executor, workers, scheduler, on_result
         self.draws = draw_overrides(opt)
@@ -101,7 +108,9 @@ class Evaluator:
         tasks = {t["task"]: t for m in batch for t in tasks_for(self.opt, m, self.draws)}
         done = finished(self.run_dir, list(tasks.values()), repair=True)
         # By draw and seed first: each worker meets the same counterfactual over and over (kept in memory).
-        pending = sorted((t for t in tasks.values() if t["task"] not in done), key=lambda t: (t["parameters"]["draw"], t["seed"]))
+        pending = sorted(
+            (t for t in tasks.values() if t["task"] not in done), key=lambda t: (t["parameters"]["draw"], t["seed"])
+        )
         failures: list[dict] = []
 
         def record(result: dict) -> None:
@@ -130,8 +139,11 @@ class Evaluator:
         return out
 
 
-def search(opt: Optimisation, evaluate: Callable[[list[mixes.Mix]], list[dict[str, float]]],
-           on_generation: Callable[[int], None] | None = None) -> pd.DataFrame:
+def search(
+    opt: Optimisation,
+    evaluate: Callable[[list[mixes.Mix]], list[dict[str, float]]],
+    on_generation: Callable[[int], None] | None = None,
+) -> pd.DataFrame:
     """NSGA-II over the levers; every mix it asks for, by generation, with its summary."""
     from pymoo.algorithms.moo.nsga2 import NSGA2, RankAndCrowding
     from pymoo.core.mixed import MixedVariableDuplicateElimination, MixedVariableMating, MixedVariableSampling
@@ -175,7 +187,7 @@ def front_and_chosen(opt: Optimisation, evaluated: pd.DataFrame) -> tuple[pd.Dat
     for share in sorted(opt.shares):
         within = front[front.cost <= share * opt.budget]
         if len(within):
-            best = within.loc[within.objective.idxmax()]
+            best = within.iloc[int(within.objective.to_numpy().argmax())]
             chosen.append({"share": share, "budget": share * opt.budget, **best.to_dict()})
     return front, pd.DataFrame(chosen)
 
@@ -212,9 +224,13 @@ def run_optimisation(
     except BaseException as err:
         stored = len(finished(run_dir))
         how = "interrupted" if isinstance(err, KeyboardInterrupt) else f"failed: {type(err).__name__}: {err}"
-        manifest.update(status=how, runs_finished=stored, finished=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+        manifest.update(
+            status=how, runs_finished=stored, finished=dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        )
         atomic_write_text(run_dir / "manifest.json", json.dumps(manifest, indent=2) + "\n")
-        interrupt.note_kept(err, f"{stored} runs finished, kept in {run_dir / 'runs'}; rerun the same command to resume")
+        interrupt.note_kept(
+            err, f"{stored} runs finished, kept in {run_dir / 'runs'}; rerun the same command to resume"
+        )
         raise
     manifest.update(
         status="complete",

@@ -94,8 +94,15 @@ def pays_off(runs: pd.DataFrame, exp: Experiment, year: int, below: float) -> pd
         extra = effect.extra_residents(a, b)
         per = effect.per_resident(effect.cumulative(effect.net_cost(a, b)), extra)
         value = float(per.loc[year])
-        rows.append({"point": point, "seed": seed, "extra_population": float(extra.loc[year]),
-                     "cost_per_additional_resident": value, "pays_off": bool(value <= below)})  # NaN: no extra residents
+        rows.append(
+            {
+                "point": point,
+                "seed": seed,
+                "extra_population": float(extra.loc[year]),
+                "cost_per_additional_resident": value,
+                "pays_off": bool(value <= below),
+            }
+        )  # NaN: no extra residents
     return pd.DataFrame(rows)
 
 
@@ -104,14 +111,30 @@ def _table(boxes: dict[str, Box], d: Discovery) -> pd.DataFrame:
     for question, box in boxes.items():
         for name, (low, high) in (box.limits or {"(no condition restricted)": (np.nan, np.nan)}).items():
             lo, hi = d.uncertain.get(name, [np.nan, np.nan])
-            rows.append({"box": question, "condition": name, "low": low, "high": high, "range_low": lo,
-                         "range_high": hi, "coverage": box.coverage, "density": box.density, "mass": box.mass})
+            rows.append(
+                {
+                    "box": question,
+                    "condition": name,
+                    "low": low,
+                    "high": high,
+                    "range_low": lo,
+                    "range_high": hi,
+                    "coverage": box.coverage,
+                    "density": box.density,
+                    "mass": box.mass,
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def discover(
-    opt: Optimisation, out: Path = RESULTS_DIR, executor: str = "processes", workers: int | None = None,
-    scheduler: str | None = None, on_result=None, share: float | None = None,
+    opt: Optimisation,
+    out: Path = RESULTS_DIR,
+    executor: str = "processes",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    on_result=None,
+    share: float | None = None,
 ) -> Path:
     """Run the discovery for the chosen mix at ``share`` of the budget (default: the largest
     share with a chosen mix); writes discovery.csv, discovery_runs.csv and discovery.png into
@@ -146,10 +169,15 @@ def discover(
             found[question] = find_box(runs[names], y, d.threshold, d.peel_alpha)
     atomic_write_csv(run_dir / "discovery.csv", _table(found, d))
     main = found.get("pays_off")
-    title = (f"{opt.name}, mix for {pick:.0%} of the budget: pays off (at most {d.pays_off_below:,.0f} yuan per "
-             f"additional resident in {opt.objective_year}) in {pays.mean():.0%} of {len(runs)} runs")
+    title = (
+        f"{opt.name}, mix for {pick:.0%} of the budget: pays off (at most {d.pays_off_below:,.0f} yuan per "
+        f"additional resident in {opt.objective_year}) in {pays.mean():.0%} of {len(runs)} runs"
+    )
     if main is not None:
-        fig = figures.boxes(runs[names], pays, main, title, {k: _label(k) for k in names})
+        labels = {k: _label(k) for k in names}
+        fig = figures.boxes(
+            runs[names], pays, main.limits, (main.coverage, main.density), main.trajectory, title, labels
+        )
         tmp = run_dir / ".discovery.png.tmp.png"
         fig.savefig(tmp, dpi=120)
         figures.plt.close(fig)

@@ -4,17 +4,14 @@ and the scenario discovery's boxes. Units on every axis: 亿 (10^8) yuan a year,
 from __future__ import annotations
 
 import textwrap
-from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from model.optimise.spec import RENEWAL, Optimisation
+from model.optimise.mix import RENEWAL
+from model.optimise.spec import Optimisation
 from model.plots import WAN
-
-if TYPE_CHECKING:
-    from model.optimise.discover import Box
 
 YI = 100_000_000  # 亿, the unit Chinese budgets are stated in
 OBJECTIVE_LABELS = {
@@ -51,7 +48,11 @@ def front(opt: Optimisation, evaluated: pd.DataFrame, front: pd.DataFrame, chose
     rule = {"mean": "mean", "worst": "worst run", "quantile": f"{opt.quantile:.0%} quantile"}[opt.robustness]
     ax.scatter(unique.cost[~over] / YI, unique.objective[~over] / WAN, s=12, color="0.6", label="mixes evaluated")
     ax.scatter(
-        unique.cost[over] / YI, unique.objective[over] / WAN, s=12, facecolors="none", edgecolors="0.6",
+        unique.cost[over] / YI,
+        unique.objective[over] / WAN,
+        s=12,
+        facecolors="none",
+        edgecolors="0.6",
         label="over budget",
     )
     if len(front):
@@ -63,11 +64,15 @@ def front(opt: Optimisation, evaluated: pd.DataFrame, front: pd.DataFrame, chose
             row.objective / WAN,
             yerr=[[max(row.objective - row.residents_p05, 0) / WAN], [max(row.residents_p95 - row.objective, 0) / WAN]],
             xerr=[[max(row.cost - row.cost_p05, 0) / YI], [max(row.cost_p95 - row.cost, 0) / YI]],
-            fmt="s", color="tab:red", ms=6, capsize=3,
+            fmt="s",
+            color="tab:red",
+            ms=6,
+            capsize=3,
         )
         shares = ", ".join(f"{share:.0%}" for share in same.share)
-        ax.annotate(shares, (row.cost / YI, row.objective / WAN), xytext=(5, 5),
-                    textcoords="offset points", color="tab:red")
+        ax.annotate(
+            shares, (row.cost / YI, row.objective / WAN), xytext=(5, 5), textcoords="offset points", color="tab:red"
+        )
     ax.axvline(opt.budget / YI, color="tab:red", ls="--", lw=1, label="yearly budget")
     cost_rule = "largest yearly net cost" if opt.budget_rule == "every_year" else "average yearly net cost"
     ax.set_xlabel(f"{cost_rule} ({opt.budget_quantile:.0%} quantile of runs), yi (10^8 yuan) a year")
@@ -86,29 +91,44 @@ def front(opt: Optimisation, evaluated: pd.DataFrame, front: pd.DataFrame, chose
     return fig
 
 
-def boxes(x: pd.DataFrame, pays: np.ndarray, box: Box, title: str, labels: dict[str, str]) -> plt.Figure:
-    """PRIM's peeling trajectory (coverage against density, the chosen box marked) and the runs
-    in the two conditions the box restricts most (or the first two), with the box."""
+def boxes(
+    x: pd.DataFrame,
+    pays: np.ndarray,
+    limits: dict[str, tuple[float, float]],
+    chosen: tuple[float, float],
+    trajectory: pd.DataFrame,
+    title: str,
+    labels: dict[str, str],
+) -> plt.Figure:
+    """PRIM's peeling trajectory (coverage against density, the ``chosen`` box's marked) and the
+    runs in the two conditions the box (``limits``) restricts most (or the first two), with it."""
     fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5.5), constrained_layout=True)
-    t = box.trajectory
+    t = trajectory
     sc = left.scatter(t.coverage, t.density, c=t.res_dim, cmap="viridis", s=15)
     fig.colorbar(sc, ax=left, label="conditions restricted (count)")
-    left.scatter([box.coverage], [box.density], s=90, facecolors="none", edgecolors="tab:red", label="chosen box")
+    left.scatter([chosen[0]], [chosen[1]], s=90, facecolors="none", edgecolors="tab:red", label="chosen box")
     left.set_xlabel("coverage (share of the paying runs inside the box)")
     left.set_ylabel("density (share of the runs inside the box that pay off)")
     left.set_title("PRIM peeling trajectory")
     left.legend(fontsize=8)
     # The most restricted first: the narrowest box limits relative to the sampled range.
-    width = {c: (box.limits[c][1] - box.limits[c][0]) / (x[c].max() - x[c].min()) for c in box.limits}
+    width = {c: (limits[c][1] - limits[c][0]) / (x[c].max() - x[c].min()) for c in limits}
     dims = (sorted(width, key=width.__getitem__) + [c for c in x.columns if c not in width])[:2]
     if len(dims) == 2:
         a, b = dims
         right.scatter(x[a][pays], x[b][pays], s=12, color="tab:green", label="pays off")
         right.scatter(x[a][~pays], x[b][~pays], s=12, color="0.6", label="does not pay off")
-        lo = [box.limits.get(c, (x[c].min(), x[c].max())) for c in (a, b)]
+        lo = [limits.get(c, (x[c].min(), x[c].max())) for c in (a, b)]
         right.add_patch(
-            plt.Rectangle((lo[0][0], lo[1][0]), lo[0][1] - lo[0][0], lo[1][1] - lo[1][0], fill=False,
-                          color="tab:red", lw=1.5, label="PRIM box")
+            plt.Rectangle(
+                (lo[0][0], lo[1][0]),
+                lo[0][1] - lo[0][0],
+                lo[1][1] - lo[1][0],
+                fill=False,
+                color="tab:red",
+                lw=1.5,
+                label="PRIM box",
+            )
         )
         right.set_xlabel(labels.get(a, a))
         right.set_ylabel(labels.get(b, b))

@@ -11,15 +11,43 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 import numpy as np
 from pymoo.core.variable import Binary, Integer, Real, Variable
 
-from model.optimise.spec import RENEWAL, Optimisation
 from model.scenario import load
 
 Mix = dict[str, float]  # lever path -> value, only the levers that apply
+RENEWAL = "renewed_until"  # a measure's years in force: the last year it takes new beneficiaries
+
+
+@dataclass(frozen=True)
+class Lever:
+    """One decision of the search: a measure switched on or off, an amount, or a renewal year."""
+
+    path: str  # "measures.H1.enabled", "measures.H1.units" or "measures.H1.renewed_until"
+    kind: str  # "switch", "integer" or "real"
+    low: float = 0.0
+    high: float = 1.0
+
+    @property
+    def measure(self) -> str:
+        return self.path.split(".")[1]
+
+    @property
+    def key(self) -> str:
+        return self.path.split(".")[2]
+
+
+class Optimisation(Protocol):
+    """What a mix needs of an optimisation (``model.optimise.spec.Optimisation``)."""
+
+    name: str
+    scenario: str
+    levers: list[Lever]
+    always_on: list[str]
 
 
 def variables(opt: Optimisation) -> dict[str, Variable]:

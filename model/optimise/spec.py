@@ -44,6 +44,7 @@ from typing import Any
 
 from model.calendar import CENSUS_MONTH, month_index
 from model.experiments.spec import check_numbers, check_path
+from model.optimise.mix import RENEWAL, Lever, overrides
 from model.scenario import (
     NAME,
     SCENARIO_DIR,
@@ -62,7 +63,6 @@ FOLDER = SCENARIO_DIR / "optimisations"
 OUTCOMES = ("extra_population", "discounted_resident_years")
 ROBUSTNESS = ("mean", "quantile", "worst")
 BUDGET_RULES = ("every_year", "average")
-RENEWAL = "renewed_until"  # a measure's years in force: the last year it takes new beneficiaries
 MEASURE_CHOICES = ("optional", RENEWAL)
 
 # Each section's keys: type, default (None: required), and for numbers the allowed range
@@ -106,24 +106,6 @@ SECTIONS: dict[str, dict[str, Number]] = {
         "uncertain": (dict, None, None, None, False),
     },
 }
-
-
-@dataclass(frozen=True)
-class Lever:
-    """One decision of the search: a measure switched on or off, an amount, or a renewal year."""
-
-    path: str  # "measures.H1.enabled", "measures.H1.units" or "measures.H1.renewed_until"
-    kind: str  # "switch", "integer" or "real"
-    low: float = 0.0
-    high: float = 1.0
-
-    @property
-    def measure(self) -> str:
-        return self.path.split(".")[1]
-
-    @property
-    def key(self) -> str:
-        return self.path.split(".")[2]
 
 
 @dataclass
@@ -235,7 +217,9 @@ def _levers(measures: Any, base_start_year: int, where: str) -> tuple[list[Lever
     levers, always_on = [], []
     for mid, table in measures.items():
         if mid not in specs:
-            raise ScenarioError(f"{where}: unknown measure id '{mid}' in [measures.{mid}]; allowed ids: {', '.join(specs)}")
+            raise ScenarioError(
+                f"{where}: unknown measure id '{mid}' in [measures.{mid}]; allowed ids: {', '.join(specs)}"
+            )
         if not isinstance(table, dict):
             raise ScenarioError(f"{where}: 'measures.{mid}' must be a table [measures.{mid}]")
         optional = table.get("optional", True)
@@ -263,14 +247,17 @@ def _levers(measures: Any, base_start_year: int, where: str) -> tuple[list[Lever
                 levers.append(Lever(label, "integer", float(value[0]), float(value[1])))
                 continue
             if key in ("enabled", "start", "end"):
+                amounts = ", ".join(k for k in specs[mid]["keys"] if k not in ("enabled", "start", "end"))
                 raise ScenarioError(
                     f"{where}: key '{label}' cannot be chosen; allowed: 'optional', '{RENEWAL}' and the "
-                    f"measure's amounts ({', '.join(k for k in specs[mid]['keys'] if k not in ('enabled', 'start', 'end'))})"
+                    f"measure's amounts ({amounts})"
                 )
             spec = check_path(label, f"{where}: key '{label}'")
             low, high = check_numbers(value, f"{where}: key '{label}'", True, spec)
             if spec.integer and (low != int(low) or high != int(high)):
-                raise ScenarioError(f"{where}: key '{label}' is {value!r}; allowed: whole-number bounds ({spec.allowed()})")
+                raise ScenarioError(
+                    f"{where}: key '{label}' is {value!r}; allowed: whole-number bounds ({spec.allowed()})"
+                )
             levers.append(Lever(label, "integer" if spec.integer else "real", low, high))
     return levers, always_on
 
@@ -288,8 +275,10 @@ def _discovery(table: Any, where: str) -> Discovery | None:
     for key, value in uncertain.items():
         label = f"{where}: key 'discovery.uncertain.{key}'"
         if key.startswith("measures."):
-            raise ScenarioError(f"{label}: the mix's measures are chosen, not uncertain; allowed: keys of "
-                                "demography, behaviour, conditions")
+            raise ScenarioError(
+                f"{label}: the mix's measures are chosen, not uncertain; allowed: keys of "
+                "demography, behaviour, conditions"
+            )
         checked[key] = check_numbers(value, label, True, check_path(key, label))
     return Discovery(**{**values, "uncertain": checked})
 
@@ -306,7 +295,9 @@ def validate(opt: Optimisation, where: str) -> Optimisation:
     if opt.name == opt.against:
         raise ScenarioError(f"{where}: key 'optimisation.name' must differ from 'optimisation.against' ({opt.against})")
     if not (0 < opt.scale <= 1 and opt.seeds >= 1 and opt.population >= 4 and opt.generations >= 1):
-        raise ScenarioError(f"{where}: scale must be in (0, 1], seeds and generations at least 1, population at least 4")
+        raise ScenarioError(
+            f"{where}: scale must be in (0, 1], seeds and generations at least 1, population at least 4"
+        )
     horizon = int(opt.end[:4])
     start_year = int(load(opt.scenario)["policy"]["start"][:4])
     if not start_year <= opt.objective_year <= horizon:
@@ -315,7 +306,9 @@ def validate(opt: Optimisation, where: str) -> Optimisation:
             f"start) to {horizon} (the horizon, optimisation.end)"
         )
     if not opt.shares or not all(isinstance(s, float) and 0 < s <= 1 for s in opt.shares):
-        raise ScenarioError(f"{where}: key 'budget.shares' is {opt.shares!r}; allowed: a list of shares above 0 and at most 1")
+        raise ScenarioError(
+            f"{where}: key 'budget.shares' is {opt.shares!r}; allowed: a list of shares above 0 and at most 1"
+        )
     if opt.posterior_draws:
         try:
             from model.calibration import draws  # noqa: F401
@@ -343,12 +336,12 @@ def _base(name: str, key: str, where: str) -> str:
 def _check_extremes(opt: Optimisation, where: str) -> None:
     """Every lever at its low and at its high bound, all measures on, makes a valid scenario
     (keys bounded by others, as a rate by its bound, are checked together here)."""
-    from model.optimise.mix import overrides
-
     for end in ("low", "high"):
         values = {lever.path: (1.0 if lever.kind == "switch" else getattr(lever, end)) for lever in opt.levers}
         try:
-            load(opt.scenario).with_overrides(overrides(opt, values), origin=f"{where} (every lever at its {end} bound)")
+            load(opt.scenario).with_overrides(
+                overrides(opt, values), origin=f"{where} (every lever at its {end} bound)"
+            )
         except ScenarioError as err:
             raise ScenarioError(str(err)) from None
 
