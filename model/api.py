@@ -198,14 +198,23 @@ class DiscoveryResults:
     figure: Path
 
 
-def discover(file: str, out: Path | None = None, executor: str = "processes", **settings) -> DiscoveryResults:
+def discover(
+    file: str, out: Path | None = None, executor: str = "processes", samples: int | None = None, **settings
+) -> DiscoveryResults:
     """Scenario discovery (PRIM) for the mix an optimisation chose for its whole budget (the
-    optimisation is run or resumed first, with the same ``settings``)."""
+    optimisation is run or resumed first, with the same ``settings``); ``samples`` overrides
+    the file's [discovery] samples."""
+    from dataclasses import replace
+
     from model.optimise import run_optimisation
     from model.optimise.discover import discover as run_discovery
     from model.runs.results import RESULTS_DIR
 
     opt = _optimisation(file, settings)
+    if samples is not None and opt.discovery is not None:
+        if not isinstance(samples, int) or samples < 2:
+            raise ValueError(f"samples is {samples!r}; allowed: a whole number of at least 2")
+        opt = replace(opt, discovery=replace(opt.discovery, samples=samples))
     run_optimisation(opt, out or RESULTS_DIR, executor=executor)
     directory = run_discovery(opt, out or RESULTS_DIR, executor=executor)
     return DiscoveryResults(

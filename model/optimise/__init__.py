@@ -39,10 +39,11 @@ CHOSEN = "chosen-{share}.toml"  # a chosen mix's scenario file, by its share of 
 
 
 def digest(opt: Optimisation) -> str:
-    """A short hash of everything that decides the optimisation's results: the file's content,
+    """A short hash of everything that decides the optimisation's results: the file's settings,
     the resolved base and counterfactual, the parameter draws and the model's code and data."""
     decides = {
-        "content": {k: v for k, v in opt.content().items() if k != "description"},
+        # The discovery has its own experiment directory, so its settings are left out here.
+        "content": {k: v for k, v in opt.content().items() if k not in ("description", "discovery")},
         "scenario": load(opt.scenario).values,
         "against": load(opt.against).values,
         "draws": draw_overrides(opt),
@@ -247,6 +248,11 @@ def write_results(opt: Optimisation, run_dir: Path, evaluated: pd.DataFrame) -> 
     from model.optimise import figures as figs
 
     front, chosen = front_and_chosen(opt, evaluated)
+    for table in (front, chosen):  # the mix in words, for spreadsheets and notebooks
+        if len(table):
+            table.insert(
+                table.columns.get_loc("mix") + 1, "measures", [figs.describe(opt, r) for _, r in table.iterrows()]
+            )
     atomic_write_csv(run_dir / "evaluated.csv", evaluated)
     atomic_write_csv(run_dir / "front.csv", front)
     atomic_write_csv(run_dir / "chosen.csv", chosen)
