@@ -250,9 +250,8 @@ def write_results(opt: Optimisation, run_dir: Path, evaluated: pd.DataFrame) -> 
     front, chosen = front_and_chosen(opt, evaluated)
     for table in (front, chosen):  # the mix in words, for spreadsheets and notebooks
         if len(table):
-            table.insert(
-                table.columns.get_loc("mix") + 1, "measures", [figs.describe(opt, r) for _, r in table.iterrows()]
-            )
+            where = list(table.columns).index("mix") + 1
+            table.insert(where, "measures", [figs.describe(opt, r) for _, r in table.iterrows()])
     atomic_write_csv(run_dir / "evaluated.csv", evaluated)
     atomic_write_csv(run_dir / "front.csv", front)
     atomic_write_csv(run_dir / "chosen.csv", chosen)
