@@ -81,7 +81,8 @@ def experiment(opt: Optimisation, mix_file: Path) -> Experiment:
         end=opt.end,
         samples=d.samples,
         levels=4,
-        outcomes=list(OUTCOMES),
+        # The experiment's own outcomes in the years the horizon reaches (the pay-off is computed here).
+        outcomes=[o for o in OUTCOMES if int(o[-4:]) <= int(opt.end[:4])] or ["population_2030"],
         uncertain=dict(d.uncertain),
     )
 
@@ -189,4 +190,4 @@ def _label(path: str) -> str:
     """An axis label: the key and its unit, shortened."""
     section, key = path.split(".")
     unit = schema()[section][key].unit
-    return f"{path} ({textwrap.shorten(unit, 50, placeholder='...')})" if unit else path
+    return f"{path} ({textwrap.shorten(unit, 40, placeholder='...')})" if unit else path

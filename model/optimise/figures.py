@@ -6,6 +6,7 @@ from __future__ import annotations
 import textwrap
 
 import matplotlib.pyplot as plt
+import matplotlib.ticker
 import numpy as np
 import pandas as pd
 
@@ -105,7 +106,9 @@ def boxes(
     fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5.5), constrained_layout=True)
     t = trajectory
     sc = left.scatter(t.coverage, t.density, c=t.res_dim, cmap="viridis", s=15)
-    fig.colorbar(sc, ax=left, label="conditions restricted (count)")
+    bar = fig.colorbar(sc, ax=left, label="conditions restricted (count)")
+    bar.locator = matplotlib.ticker.MaxNLocator(integer=True)
+    bar.update_ticks()
     left.scatter([chosen[0]], [chosen[1]], s=90, facecolors="none", edgecolors="tab:red", label="chosen box")
     left.set_xlabel("coverage (share of the paying runs inside the box)")
     left.set_ylabel("density (share of the runs inside the box that pay off)")
