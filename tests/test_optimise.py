@@ -246,3 +246,28 @@ def test_discovery_for_the_chosen_mix_writes_boxes_and_a_figure(tiny):
     assert runs.pays_off.any() and not runs.pays_off.all()  # the policy response's range decides it here
     assert set(boxes.box) == {"pays_off", "does_not_pay_off"} and (found / "discovery.png").exists()
     assert boxes.density.between(0, 1).all() and boxes.coverage.between(0, 1).all()
+
+
+def test_a_runs_figures_follow_the_budget_rule_and_the_objective(tiny):
+    """By hand, on two made-up runs: the mix has 100 more residents each year from 2022 and
+    spends 3, 5 and 1 (×10^8 yuan) more in 2021-2023."""
+    from model.optimise.robust import run_figures
+
+    opt, _ = tiny
+    years = [2020, 2021, 2022, 2023]
+    rows = []
+    for label, extra, cost in ((LABEL, [0, 0, 100, 100], [0, 3e8, 5e8, 1e8]), (opt.against, [0] * 4, [0.0] * 4)):
+        for y, e, c in zip(years, extra, cost, strict=True):
+            for name, value in (("population", 1000 + e), ("cost_total", c), ("months", 2 if y == 2020 else 12)):
+                rows.append({"scenario": label, "year": y, "indicator": name, "value": float(value)})
+    table = pd.DataFrame(rows)
+    every = run_figures(table, replace(opt, budget_rule="every_year", year=2023))
+    assert every["budget_cost"] == 5e8 and every["extra_population"] == 100 and every["residents"] == 100
+    assert every["cost_per_additional_resident"] == pytest.approx(9e8 / 100)
+    average = run_figures(table, replace(opt, budget_rule="average", year=2023))
+    months = (2023 - 2022) * 12 + 12 - 10 + 1  # from the package's start month (2022-10) to the horizon
+    assert average["budget_cost"] == pytest.approx(9e8 / (months / 12))
+    years_lived = run_figures(table, replace(opt, outcome="discounted_resident_years", year=2023))
+    rate, base = effect.social_discount_rate(), effect.discount_base_year()
+    expected = 50 * (1 + rate) ** -(2022 - base) + 100 * (1 + rate) ** -(2023 - base)  # (0+100)/2, then 100
+    assert years_lived["residents"] == pytest.approx(expected)
