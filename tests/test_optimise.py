@@ -271,3 +271,38 @@ def test_a_runs_figures_follow_the_budget_rule_and_the_objective(tiny):
     rate, base = effect.social_discount_rate(), effect.discount_base_year()
     expected = 50 * (1 + rate) ** -(2022 - base) + 100 * (1 + rate) ** -(2023 - base)  # (0+100)/2, then 100
     assert years_lived["residents"] == pytest.approx(expected)
+
+
+def test_posterior_draws_are_the_same_for_every_mix_and_its_counterfactual(tmp_path, monkeypatch):
+    """With (stand-in) posterior draws, every mix is run with the same draws and seeds, and each
+    draw goes to the counterfactual too: the counterfactual of a draw is the same for every mix,
+    and a draw with no policy response gives the mix almost no extra residents."""
+    import types
+
+    draws = [
+        {"behaviour": {"policy_response": 0.0, "candidate_flow_scale": 0.8}},
+        {"behaviour": {"policy_response": 2.0, "candidate_flow_scale": 1.2}},
+    ]
+    fake = types.ModuleType("model.calibration.draws")
+    fake.posterior_draws = lambda n, seed: [types.SimpleNamespace(overrides=lambda d=d: d) for d in draws[:n]]
+    monkeypatch.setitem(sys.modules, "model.calibration.draws", fake)
+    text = TINY.format(generations=1).replace("seeds = 2", "seeds = 1\nposterior_draws = 2")
+    opt = load_optimisation(_write(tmp_path, text.replace('robustness = "worst"', 'robustness = "mean"')))
+    run_dir = run_optimisation(opt, tmp_path / "results", executor="serial")
+    counterfactual = {0: set(), 1: set()}
+    for path in (run_dir / "runs").glob("*.parquet"):
+        d = int(path.stem.split("-d")[1].split("-")[0])
+        runs = pd.read_parquet(path)
+        base = runs[(runs.scenario == opt.against) & (runs.indicator == "population")].value
+        counterfactual[d].add(tuple(base.round(6)))
+    assert len(counterfactual[0]) == 1 and len(counterfactual[1]) == 1  # one counterfactual per draw
+    assert counterfactual[0] != counterfactual[1]  # the draw reached the counterfactual
+    evaluated = pd.read_csv(run_dir / "evaluated.csv")
+    assert (evaluated.runs == 2).all()
+    spender = evaluated[evaluated.cost > 0].iloc[0]
+    by_draw = []
+    for d in (0, 1):
+        runs = pd.read_parquet(run_dir / "runs" / f"{spender.mix}-d{d}-s{opt.seed}.parquet")
+        a, b = effect.wide(runs[runs.scenario == LABEL]), effect.wide(runs[runs.scenario == opt.against])
+        by_draw.append(float(effect.extra_residents(a, b).loc[opt.objective_year]))
+    assert abs(by_draw[0]) < 0.2 * by_draw[1]
