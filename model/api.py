@@ -175,3 +175,80 @@ def experiment(file: str, out: Path | None = None, executor: str = "processes", 
         pd.read_csv(directory / "outcomes.csv"),
         pd.read_csv(sens) if sens.exists() else None,
     )
+
+
+@dataclass
+class OptimisationResults:
+    directory: Path
+    front: pd.DataFrame  # the mixes within budget that no other beats (cost against robust extra residents)
+    chosen: pd.DataFrame  # the best mix within each share of the budget, with its 5-95 % range
+    evaluated: pd.DataFrame  # every mix the search asked for, by generation
+    figure: Path
+
+
+def _optimisation(file: str, settings: dict):
+    from dataclasses import fields, replace
+
+    from model.optimise.spec import load_optimisation, validate
+
+    opt = load_optimisation(file)
+    known = {f.name for f in fields(opt)} - {"path", "name", "levers", "always_on", "discovery"}
+    unknown = set(settings) - known
+    if unknown:
+        raise ValueError(f"unknown optimisation settings {sorted(unknown)}; allowed: {', '.join(sorted(known))}")
+    return validate(replace(opt, **settings), f"{opt.path} (with {settings})")
+
+
+def optimise(file: str, out: Path | None = None, executor: str = "processes", **settings) -> OptimisationResults:
+    """Run (or resume, or just read) an optimisation and return its front and chosen mixes.
+
+    ``settings`` override the file's values (e.g. population=8, generations=3, scale=0.002) for
+    quick looks; different settings are a different optimisation with its own results directory.
+    """
+    from model.optimise import run_optimisation
+    from model.runs.results import RESULTS_DIR
+
+    opt = _optimisation(file, settings)
+    directory = run_optimisation(opt, out or RESULTS_DIR, executor=executor)
+
+    def read(name: str) -> pd.DataFrame:
+        return pd.read_csv(directory / name) if (directory / name).stat().st_size > 1 else pd.DataFrame()
+
+    return OptimisationResults(
+        directory, read("front.csv"), read("chosen.csv"), read("evaluated.csv"), directory / "front.png"
+    )
+
+
+@dataclass
+class DiscoveryResults:
+    directory: Path
+    boxes: pd.DataFrame  # per box (pays_off, does_not_pay_off): each condition it restricts, its limits
+    runs: pd.DataFrame  # per run: the conditions, cost per additional resident, whether it pays off
+    figure: Path
+
+
+def discover(
+    file: str, out: Path | None = None, executor: str = "processes", samples: int | None = None, **settings
+) -> DiscoveryResults:
+    """Scenario discovery (PRIM) for the mix an optimisation chose for its whole budget (the
+    optimisation is run or resumed first, with the same ``settings``); ``samples`` overrides
+    the file's [discovery] samples."""
+    from dataclasses import replace
+
+    from model.optimise import run_optimisation
+    from model.optimise.discover import discover as run_discovery
+    from model.runs.results import RESULTS_DIR
+
+    opt = _optimisation(file, settings)
+    if samples is not None and opt.discovery is not None:
+        if not isinstance(samples, int) or samples < 2:
+            raise ValueError(f"samples is {samples!r}; allowed: a whole number of at least 2")
+        opt = replace(opt, discovery=replace(opt.discovery, samples=samples))
+    run_optimisation(opt, out or RESULTS_DIR, executor=executor)
+    directory = run_discovery(opt, out or RESULTS_DIR, executor=executor)
+    return DiscoveryResults(
+        directory,
+        pd.read_csv(directory / "discovery.csv"),
+        pd.read_csv(directory / "discovery_runs.csv"),
+        directory / "discovery.png",
+    )

@@ -7,6 +7,7 @@ one line saying what was kept and where (exit 130); ``--debug`` shows the traceb
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import sys
 import time
@@ -146,6 +147,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     el.add_argument("scenario", nargs="?", default="baseline", help="scenario (default: baseline)")
     el.add_argument("--seed", type=_whole(0), default=0, help="seed of the run measured (default 0)")
+    opt = sub.add_parser("optimise", help="the best mix of measures for a budget (NSGA-II), and scenario discovery")
+    opt.add_argument("file", help="optimisation file, or its name in scenarios/optimisations/")
+    opt.add_argument(
+        "--discover",
+        action="store_true",
+        help="then the scenario discovery for the mix chosen for the whole budget (PRIM over [discovery.uncertain])",
+    )
+    opt.add_argument(
+        "--executor",
+        choices=["serial", "processes", "dask"],
+        default="processes",
+        help="where runs execute (default: local processes on every core)",
+    )
+    opt.add_argument("--workers", type=_whole(1), help="processes or Dask workers (default: the number of cores)")
+    opt.add_argument("--scheduler", help="a Dask scheduler address (implies --executor dask)")
+    opt.add_argument("--out", type=Path, default=RESULTS_DIR, help="directory for results (default results/)")
+    opt.add_argument("--quiet", action="store_true", help="no progress bar")
     sub.add_parser("docs", help="regenerate the reference pages in docs/ from the schema and data files")
     return parser
 
@@ -214,6 +232,8 @@ def _main(args: argparse.Namespace) -> int:
         if failed:
             print("rerun the same command to retry the failed runs", file=sys.stderr)
             return 1
+    if args.command == "optimise":
+        return _optimise(args)
     if args.command == "calibrate" and args.posterior:
         from model.calibration import posterior, posterior_report
 
@@ -301,6 +321,68 @@ def _main(args: argparse.Namespace) -> int:
                 f"\n{scenario.name}: {len(reps.seeds)} replicate(s) at scale {scenario['run']['scale']} "
                 f"in {time.perf_counter() - began:.1f} s -> {run_dir}"
             )
+    return 0
+
+
+def _optimise(args: argparse.Namespace) -> int:
+    """``optimise FILE [--discover]``: the front, the chosen mixes, and the discovery."""
+    from model.optimise.spec import load_optimisation
+
+    opt = load_optimisation(args.file)
+    executor = "dask" if args.scheduler else args.executor
+    from model.optimise import run_optimisation  # heavy imports once the file is checked
+
+    bar = tqdm(total=opt.generations, unit="generation", desc=opt.name, disable=args.quiet)
+    began = time.perf_counter()
+    try:
+        run_dir = run_optimisation(
+            opt, args.out, executor, args.workers, args.scheduler, on_generation=lambda _: bar.update(1)
+        )
+    finally:
+        bar.close()
+    import pandas as pd
+
+    from model.optimise.figures import YI, describe
+    from model.plots import WAN
+
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    chosen = pd.read_csv(run_dir / "chosen.csv") if (run_dir / "chosen.csv").stat().st_size > 1 else pd.DataFrame()
+    print(
+        f"{opt.name}: budget {opt.budget / YI:g} yi yuan a year; "
+        f"{opt.outcome} in {opt.objective_year}, {opt.robustness}"
+    )
+    for _, row in chosen.iterrows():
+        print(
+            f"  {row.share:>4.0%} of the budget: {row.objective / WAN:8.2f} wan (5-95 %: {row.residents_p05 / WAN:.2f}"
+            f" to {row.residents_p95 / WAN:.2f}) for {row.cost / YI:.2f} yi a year: {describe(opt, row)}"
+        )
+    if chosen.empty:
+        print("  no mix evaluated is within the budget")
+    print(
+        f"{manifest['mixes_evaluated']} mixes, {manifest['runs_run']} runs run ({manifest['already_finished']} already "
+        f"stored) with {executor} in {time.perf_counter() - began:.1f} s -> {run_dir}"
+    )
+    if args.discover:
+        from model.optimise.discover import discover
+
+        total = opt.discovery.samples * opt.discovery.seeds if opt.discovery else 0
+        bar = tqdm(total=total, unit="run", desc=f"{opt.name} discovery", disable=args.quiet)
+        began = time.perf_counter()
+        try:
+            found = discover(opt, args.out, executor, args.workers, args.scheduler, lambda _: bar.update(1))
+        finally:
+            bar.close()
+        boxes = pd.read_csv(found / "discovery.csv")
+        for question, rows in boxes.groupby("box", sort=False):
+            first = rows.iloc[0]
+            what = str(question).replace("_", " ")
+            print(f"  {what}: coverage {first.coverage:.0%}, density {first.density:.0%}, where")
+            for _, r in rows.iterrows():
+                print(
+                    f"    {r.condition} in [{r.low:.4g}, {r.high:.4g}] "
+                    f"(sampled [{r.range_low:.4g}, {r.range_high:.4g}])"
+                )
+        print(f"discovery in {time.perf_counter() - began:.1f} s -> {found}")
     return 0
 
 

@@ -526,15 +526,16 @@ def read_toml(path: Path, what: str = "scenario") -> dict[str, Any]:
     """A TOML file's tables, or one ``ScenarioError`` line (missing, not a regular file, not
     UTF-8, not TOML). Only regular files are opened, so a FIFO or a device cannot hang a load."""
     shown = repr(str(path)) if "\0" in str(path) or len(str(path)) > 200 else str(path)
+    article = "an" if what[:1] in "aeiou" else "a"
     if len(shown) > 200:
         shown = shown[:197] + "..."
     try:
         if not path.exists():
             raise ScenarioError(f"{shown}: no such {what} file")
         if path.is_dir():
-            raise ScenarioError(f"{shown}: is a directory; allowed: a {what} .toml file")
+            raise ScenarioError(f"{shown}: is a directory; allowed: {article} {what} .toml file")
         if not path.is_file():
-            raise ScenarioError(f"{shown}: not a regular file; allowed: a {what} .toml file")
+            raise ScenarioError(f"{shown}: not a regular file; allowed: {article} {what} .toml file")
         data = path.read_bytes()
     except (OSError, ValueError) as err:  # a null byte or an over-long name, a permission
         if isinstance(err, ScenarioError):

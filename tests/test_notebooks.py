@@ -15,6 +15,9 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 SMALL = {
     "default": 'seeds = 2\nscale = 0.002\nend = "2024-12"',
     "06_sensitivity.ipynb": 'samples = 2\nscale = 0.002\nend = "2035-12"\nexecutor = "serial"',
+    "07_budget.ipynb": (
+        'population = 4\ngenerations = 2\nseeds = 1\nscale = 0.002\nend = "2024-12"\nsamples = 6\nexecutor = "serial"'
+    ),
 }
 
 
@@ -22,9 +25,9 @@ def _notebooks() -> list[Path]:
     return sorted(NOTEBOOKS.glob("*.ipynb"))
 
 
-def test_there_are_six_numbered_notebooks_without_outputs():
+def test_there_are_seven_numbered_notebooks_without_outputs():
     names = [p.name for p in _notebooks()]
-    assert [n[:3] for n in names] == ["01_", "02_", "03_", "04_", "05_", "06_"]
+    assert [n[:3] for n in names] == ["01_", "02_", "03_", "04_", "05_", "06_", "07_"]
     for path in _notebooks():
         nb = nbformat.read(path, as_version=4)
         assert any("parameters" in c.metadata.get("tags", []) for c in nb.cells), path.name

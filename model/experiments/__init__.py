@@ -62,7 +62,7 @@ def tasks_for(exp: Experiment) -> tuple[list[str], np.ndarray, list[dict]]:
     return names, x, tasks
 
 
-def _write_result(run_dir: Path, result: dict) -> None:
+def store_result(run_dir: Path, result: dict) -> None:
     runs = run_dir / "runs"
     runs.mkdir(exist_ok=True)
     if result["status"] != "ok":
@@ -87,7 +87,7 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _intact(runs: Path, name: str) -> dict | None:
+def stored_record(runs: Path, name: str) -> dict | None:
     """The stored record of run ``name`` if both its files are there and whole: the JSON parses,
     names this run, and the table's checksum is the one recorded. Otherwise None (redo it)."""
     record, table = runs / f"{name}.json", runs / f"{name}.parquet"
@@ -112,7 +112,7 @@ def finished(run_dir: Path, tasks: list[dict] | None = None, repair: bool = Fals
     done = set()
     for record in runs.glob("*.json"):
         name = record.stem
-        if _intact(runs, name) is not None:
+        if stored_record(runs, name) is not None:
             done.add(name)
         elif repair:
             for path in (record, runs / f"{name}.parquet"):
@@ -160,7 +160,7 @@ def run_experiment(
     failures: list[dict] = []
 
     def record(result: dict) -> None:
-        _write_result(run_dir, result)
+        store_result(run_dir, result)
         if result["status"] != "ok":
             failures.append(result)
         if on_result:

@@ -121,8 +121,10 @@ def validate(exp: Experiment, where: str) -> Experiment:
         raise ScenarioError(f"{where}: 'experiment.against' must differ from 'experiment.scenario'")
     for table, name in ((exp.levers, "levers"), (exp.uncertain, "uncertain")):
         for key, value in table.items():
-            spec = _check_path(key, f"{where}: key '{name}.{key}'")
-            _numbers(value, f"{where}: key '{name}.{key}'", exp.design != "full_factorial" or name == "uncertain", spec)
+            spec = check_path(key, f"{where}: key '{name}.{key}'")
+            check_numbers(
+                value, f"{where}: key '{name}.{key}'", exp.design != "full_factorial" or name == "uncertain", spec
+            )
     both = set(exp.levers) & set(exp.uncertain)
     if both:
         raise ScenarioError(f"{where}: {', '.join(sorted(both))} is both a lever and uncertain; give it once")
@@ -137,7 +139,7 @@ def validate(exp: Experiment, where: str) -> Experiment:
 VARIABLE_SECTIONS = ("demography", "behaviour", "conditions", "policy", "measures")
 
 
-def _check_path(path: str, where: str) -> Key:
+def check_path(path: str, where: str) -> Key:
     """The scenario key a lever or uncertain parameter names; only numbers a run uses may vary."""
     parts = path.split(".")
     sch = schema()
@@ -167,7 +169,7 @@ def _check_path(path: str, where: str) -> Key:
     return spec
 
 
-def _numbers(value: Any, where: str, pair: bool, spec: Key) -> list[float]:
+def check_numbers(value: Any, where: str, pair: bool, spec: Key) -> list[float]:
     if (
         not isinstance(value, list)
         or not value
@@ -226,8 +228,8 @@ def load_experiment(path: str | Path) -> Experiment:
     sampled = design != "full_factorial"
     for table, name in ((levers, "levers"), (uncertain, "uncertain")):
         for key, value in table.items():
-            spec = _check_path(key, f"{path}: key '{name}.{key}'")
-            table[key] = _numbers(value, f"{path}: key '{name}.{key}'", sampled or name == "uncertain", spec)
+            spec = check_path(key, f"{path}: key '{name}.{key}'")
+            table[key] = check_numbers(value, f"{path}: key '{name}.{key}'", sampled or name == "uncertain", spec)
     if design == "full_factorial" and uncertain:
         raise ScenarioError(
             f"{path}: [uncertain] needs a sampling design (latin_hypercube, sobol or morris), not full_factorial"

@@ -7,27 +7,49 @@ a failure comes back as a record with the error and the task's parameters.
 
 from __future__ import annotations
 
+import json
 import traceback
+from collections import OrderedDict
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from model.ledger import Presence
 from model.model import BaotouModel
 from model.runs import effect
-from model.scenario import load
+from model.scenario import Scenario, load
 
 
-def _indicators(scenario_name: str, overrides: dict, seed: int, counterfactual: BaotouModel | None = None) -> tuple:
-    """A run's indicators (with its books' rows) and the model, run against ``counterfactual``'s presence."""
-    scenario = load(scenario_name).with_overrides(overrides)
-    model = BaotouModel(
-        scenario, seed=seed, counterfactual=counterfactual.ledger.presence() if counterfactual else None
-    )
+def _indicators(
+    scenario: Scenario, seed: int, label: str, counterfactual: Presence | None = None
+) -> tuple[pd.DataFrame, Presence]:
+    """A run's indicators (with its books' rows, labelled ``label``) and who was in Baotou when
+    in it, run against ``counterfactual``'s presence."""
+    model = BaotouModel(scenario, seed=seed, counterfactual=counterfactual)
     model.run()
     table = pd.DataFrame(model.indicators() + model.books())
-    table.insert(0, "scenario", scenario_name)
-    return table, model
+    table.insert(0, "scenario", label)
+    return table, model.ledger.presence()
+
+
+# A worker's last few counterfactual runs, by everything that decides them (the resolved
+# scenario and the seed). An optimisation's candidates share their counterfactuals (the same
+# draws and seeds for every candidate), so each is run once per worker rather than once per
+# candidate; a run is a pure function of these, so the numbers are the same either way.
+_COUNTERFACTUALS: OrderedDict[str, tuple[pd.DataFrame, Presence]] = OrderedDict()
+_COUNTERFACTUALS_KEPT = 8
+
+
+def _counterfactual(scenario: Scenario, seed: int, label: str) -> tuple[pd.DataFrame, Presence]:
+    key = json.dumps([scenario.values, seed, label], sort_keys=True, default=str)
+    if key not in _COUNTERFACTUALS:
+        _COUNTERFACTUALS[key] = _indicators(scenario, seed, label)
+        while len(_COUNTERFACTUALS) > _COUNTERFACTUALS_KEPT:
+            _COUNTERFACTUALS.popitem(last=False)
+    _COUNTERFACTUALS.move_to_end(key)
+    table, presence = _COUNTERFACTUALS[key]
+    return table.copy(), presence
 
 
 def outcomes(scenario: pd.DataFrame, against: pd.DataFrame | None) -> dict[str, float]:
@@ -64,8 +86,11 @@ def run_task(task: dict[str, Any]) -> dict[str, Any]:
         against = None
         if task["against"]:
             ov_against = {**task["against_overrides"], "run": ov["run"], "period": ov["period"]}
-            against = _indicators(task["against"], ov_against, task["seed"])
-        tables = [_indicators(task["scenario"], ov, task["seed"], against[1] if against else None)[0]]
+            against = _counterfactual(load(task["against"]).with_overrides(ov_against), task["seed"], task["against"])
+        # An optimisation labels its candidates' runs apart from the counterfactual, which may be their base.
+        label = task.get("label", task["scenario"])
+        scenario = load(task["scenario"]).with_overrides(ov)
+        tables = [_indicators(scenario, task["seed"], label, against[1] if against else None)[0]]
         if against:
             tables.append(against[0])
         result = outcomes(tables[0], tables[1] if task["against"] else None)
