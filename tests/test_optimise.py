@@ -277,15 +277,15 @@ def test_posterior_draws_are_the_same_for_every_mix_and_its_counterfactual(tmp_p
     """With (stand-in) posterior draws, every mix is run with the same draws and seeds, and each
     draw goes to the counterfactual too: the counterfactual of a draw is the same for every mix,
     and a draw with no policy response gives the mix almost no extra residents."""
-    import types
+    from model.calibration import draws as posterior
+    from model.runs.replicates import Draw
 
-    draws = [
+    settings = [
         {"behaviour": {"policy_response": 0.0, "candidate_flow_scale": 0.8}},
         {"behaviour": {"policy_response": 2.0, "candidate_flow_scale": 1.2}},
     ]
-    fake = types.ModuleType("model.calibration.draws")
-    fake.posterior_draws = lambda n, seed: [types.SimpleNamespace(overrides=lambda d=d: d) for d in draws[:n]]
-    monkeypatch.setitem(sys.modules, "model.calibration.draws", fake)
+    stand_ins = [Draw(i, i, dict(s["behaviour"]), s) for i, s in enumerate(settings)]
+    monkeypatch.setattr(posterior, "posterior_draws", lambda n: tuple(stand_ins[:n]))
     text = TINY.format(generations=1).replace("seeds = 2", "seeds = 1\nposterior_draws = 2")
     opt = load_optimisation(_write(tmp_path, text.replace('robustness = "worst"', 'robustness = "mean"')))
     run_dir = run_optimisation(opt, tmp_path / "results", executor="serial")

@@ -39,7 +39,8 @@ def draw_overrides(opt: Optimisation) -> list[dict[str, Any]]:
         return [{}]
     from model.calibration.draws import posterior_draws
 
-    return [draw.overrides() for draw in posterior_draws(opt.posterior_draws, opt.draw_seed)]
+    # The same parameter sets as compare's and the page's with as many draws (model/calibration/draws.py).
+    return [{k: dict(v) for k, v in draw.settings.items()} for draw in posterior_draws(opt.posterior_draws)]
 
 
 def _years_in_force(opt: Optimisation) -> float:

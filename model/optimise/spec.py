@@ -79,7 +79,6 @@ SECTIONS: dict[str, dict[str, Number]] = {
         "seeds": (int, 1, 1, None, False),
         "seed": (int, 0, 0, None, False),
         "posterior_draws": (int, 0, 0, None, False),
-        "draw_seed": (int, 0, 0, None, False),
         "population": (int, 24, 4, None, False),
         "generations": (int, 12, 1, None, False),
         "search_seed": (int, 0, 0, None, False),
@@ -130,7 +129,6 @@ class Optimisation:
     seeds: int
     seed: int
     posterior_draws: int
-    draw_seed: int
     population: int
     generations: int
     search_seed: int
@@ -309,14 +307,6 @@ def validate(opt: Optimisation, where: str) -> Optimisation:
         raise ScenarioError(
             f"{where}: key 'budget.shares' is {opt.shares!r}; allowed: a list of shares above 0 and at most 1"
         )
-    if opt.posterior_draws:
-        try:
-            from model.calibration import draws  # noqa: F401
-        except ImportError:
-            raise ScenarioError(
-                f"{where}: key 'optimisation.posterior_draws' is {opt.posterior_draws}; allowed: 0 (this version "
-                "has no posterior draws yet)"
-            ) from None
     return opt
 
 
@@ -384,7 +374,6 @@ def load_optimisation(path: str | Path) -> Optimisation:
         seeds=head["seeds"],
         seed=head["seed"],
         posterior_draws=head["posterior_draws"],
-        draw_seed=head["draw_seed"],
         population=head["population"],
         generations=head["generations"],
         search_seed=head["search_seed"],
