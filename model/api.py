@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from model.calibration.draws import replicates
+from model.calibration.draws import posterior_draws, replicates
 from model.runs.compare import draws_table, summarise
 from model.runs.effect import effects_for_seed
 from model.runs.runner import run_pair, run_seed, with_draw
@@ -149,6 +149,20 @@ class ExperimentResults:
     sensitivity: pd.DataFrame | None
 
 
+def load_experiment(file: str | Path):  # -> model.experiments.spec.Experiment
+    """An experiment file with its posterior draws resolved (``experiment.posterior_draws``: each
+    point is run with that many parameter sets from the calibration's posterior, each over the
+    seeds, and its counterfactual with the same set; a varied parameter the posterior sets is
+    refused)."""
+    from dataclasses import replace
+
+    from model.experiments.spec import load_experiment as read
+    from model.experiments.spec import validate
+
+    exp = read(file)
+    return validate(replace(exp, draws=posterior_draws(exp.posterior_draws)), str(exp.path))
+
+
 def experiment(file: str, out: Path | None = None, executor: str = "processes", **settings) -> ExperimentResults:
     """Run (or resume, or just read) an experiment and return its tables.
 
@@ -158,15 +172,16 @@ def experiment(file: str, out: Path | None = None, executor: str = "processes", 
     from dataclasses import fields, replace
 
     from model.experiments import run_experiment
-    from model.experiments.spec import load_experiment, validate
+    from model.experiments.spec import validate
     from model.runs.results import RESULTS_DIR
 
     exp = load_experiment(file)
-    known = {f.name for f in fields(exp)} - {"path", "name"}
+    known = {f.name for f in fields(exp)} - {"path", "name", "draws"}
     unknown = set(settings) - known
     if unknown:
         raise ValueError(f"unknown experiment settings {sorted(unknown)}; allowed: {', '.join(sorted(known))}")
-    exp = validate(replace(exp, **settings), f"{exp.path} (with {settings})")
+    exp = replace(exp, **settings)
+    exp = validate(replace(exp, draws=posterior_draws(exp.posterior_draws)), f"{exp.path} (with {settings})")
     directory = run_experiment(exp, out or RESULTS_DIR, executor=executor)
     sens = directory / "sensitivity.csv"
     return ExperimentResults(

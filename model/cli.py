@@ -204,8 +204,8 @@ def _main(args: argparse.Namespace) -> int:
 
         print(format_measured(measure(load(args.scenario), args.seed)))
     if args.command == "experiment":
+        from model.api import load_experiment
         from model.experiments import finished, run_dir_for, run_experiment, tasks_for
-        from model.experiments.spec import load_experiment
 
         exp = load_experiment(args.file)
         executor = "dask" if args.scheduler else args.executor

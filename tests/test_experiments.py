@@ -286,3 +286,47 @@ def test_damaged_stored_runs_are_found_and_redone(tmp_path):
         again.sort_values(list(again.columns)).reset_index(drop=True),
         first.sort_values(list(first.columns)).reset_index(drop=True),
     )
+
+
+def test_an_experiment_with_posterior_draws_runs_every_point_with_the_same_draws(tmp_path):
+    """posterior_draws = 2, one seed: each point runs with both draws (its counterfactual too),
+    the draws recorded in the outcomes and the manifest; the draws are those of compare."""
+    from model import api
+    from model.calibration.draws import posterior_draws
+
+    text = TINY.format(seeds=1, end="2021-06", values="[300000, 600000]").replace(
+        "seeds = 1", "seeds = 1\nposterior_draws = 2"
+    )
+    exp = api.load_experiment(_write(tmp_path, text))
+    assert [d.particle for d in exp.draws] == [d.particle for d in posterior_draws(2)]
+    run_dir = run_experiment(exp, tmp_path / "r", executor="serial")
+    outcomes = pd.read_csv(run_dir / "outcomes.csv")
+    assert list(zip(outcomes.point, outcomes.seed, outcomes.draw, strict=True)) == [
+        (0, 0, 0),
+        (0, 1, 1),
+        (1, 0, 0),
+        (1, 1, 1),
+    ]
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    assert manifest["posterior_draws"] == 2 and manifest["draw_of_seed"]["1"]["draw"] == 1
+    table = _table(run_dir)
+    base = table[(table.scenario == "baseline") & (table.indicator == "population")]
+    by_seed = base.groupby(["point", "seed"]).value.apply(tuple)
+    # The counterfactual depends on the draw and seed, not on the point's lever.
+    assert by_seed.loc[(0, 0)] == by_seed.loc[(1, 0)] and by_seed.loc[(0, 1)] == by_seed.loc[(1, 1)]
+    # Without resolved draws an experiment asking for them is refused, not run at the point.
+    with pytest.raises(ValueError, match="posterior_draws"):
+        run_experiment(load_experiment(_write(tmp_path, text)), tmp_path / "x", executor="serial")
+
+
+def test_an_experiment_may_not_vary_what_the_posterior_draws(tmp_path):
+    from model import api
+
+    text = (
+        TINY.format(seeds=1, end="2021-06", values="[300000, 600000]")
+        .replace("seeds = 1", "seeds = 1\nposterior_draws = 2")
+        .replace('"measures.H3.loan_limit_single"', '"behaviour.policy_response"')
+        .replace("[300000, 600000]", "[0.5, 1.5]")
+    )
+    with pytest.raises(ScenarioError, match="behaviour.policy_response is varied and also set by the posterior"):
+        api.load_experiment(_write(tmp_path, text))

@@ -13,10 +13,11 @@ from nbclient import NotebookClient
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 SMALL = {
-    "default": 'seeds = 2\nscale = 0.002\nend = "2024-12"',
-    "06_sensitivity.ipynb": 'samples = 2\nscale = 0.002\nend = "2035-12"\nexecutor = "serial"',
+    "default": 'draws = 2\nseeds = 1\nscale = 0.002\nend = "2024-12"',
+    "06_sensitivity.ipynb": 'samples = 2\ndraws = 1\nscale = 0.002\nend = "2035-12"\nexecutor = "serial"',
     "07_budget.ipynb": (
-        'population = 4\ngenerations = 2\nseeds = 1\nscale = 0.002\nend = "2024-12"\nsamples = 6\nexecutor = "serial"'
+        'population = 4\ngenerations = 2\ndraws = 1\nseeds = 1\nscale = 0.002\nend = "2024-12"\nsamples = 6\n'
+        'executor = "serial"'
     ),
 }
 

@@ -45,6 +45,12 @@ def posterior_draws(n: int, path: Path = DRAWS_FILE) -> tuple[Draw, ...]:
     # Shuffled, so that the first draws of a run are not all the lightest particles.
     picks = rng.permutation(picks)
     design = load_design()
+    expected = [p.name for p in design.parameters]
+    if names != expected:
+        raise ValueError(
+            f"{path}: its parameters are {', '.join(names)} but {PRIORS_FILE.name} has {', '.join(expected)}; "
+            "rerun python -m model calibrate --posterior"
+        )
 
     def draw(number: int, particle: int) -> Draw:
         values = dict(zip(names, map(float, particles[particle]), strict=True))

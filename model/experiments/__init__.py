@@ -41,14 +41,19 @@ def tasks_for(exp: Experiment) -> tuple[list[str], np.ndarray, list[dict]]:
     names = design.problem(exp)["names"]
     x = design.points(exp)
     uncertain = [i for i, n in enumerate(names) if n in exp.uncertain]
+    reps = exp.replicates()
     tasks = []
     for p, values in enumerate(x):
-        for seed in range(exp.seed, exp.seed + exp.seeds):
+        for seed in reps.seeds:
+            draw = reps.draw_of(seed)
             tasks.append(
                 {
                     "task": f"p{p:05d}-s{seed}",
                     "point": p,
                     "seed": seed,
+                    # The posterior draw this seed runs with (both runs), under the point's own values.
+                    "draw": None if draw is None else draw.number,
+                    "draw_settings": {} if draw is None else {k: dict(v) for k, v in draw.settings.items()},
                     "scenario": exp.scenario,
                     "against": exp.against,
                     "scale": exp.scale,
@@ -148,6 +153,7 @@ def run_experiment(
         "parameters": names,
         "points": len(x),
         "runs": len(tasks),
+        **exp.replicates().manifest(),
         "already_finished": len(done),
         "executor": executor,
         "package_version": __version__,
@@ -215,7 +221,8 @@ def combine(exp: Experiment, run_dir: Path, names: list[str], x: np.ndarray, tas
         rows = table[(table.point == t["point"]) & (table.seed == t["seed"])]
         against = rows[rows.scenario == exp.against] if exp.against else None
         result = outcomes(rows[rows.scenario == exp.scenario], against)
-        records.append({"point": t["point"], "seed": t["seed"], **t["parameters"], **result})
+        drawn = {"draw": t["draw"]} if exp.draws else {}
+        records.append({"point": t["point"], "seed": t["seed"], **drawn, **t["parameters"], **result})
     per_run = pd.DataFrame(records)
     atomic_write_csv(run_dir / "outcomes.csv", per_run)
     outcome_cols = [c for c in exp.outcomes if c in per_run.columns]

@@ -29,6 +29,8 @@ def digest(exp: Experiment) -> str:
         "scenario": load(exp.scenario).values,
         "against": load(exp.against).values if exp.against else None,
         "uncertain": list(exp.uncertain),
+        # The posterior's parameter sets, if any (a new posterior is a new experiment).
+        "draws": [[d.particle, dict(d.values)] for d in exp.draws],
         "code": code_digest(),
     }
     return hashlib.sha256(json.dumps(decides, sort_keys=True, default=str).encode()).hexdigest()[:8]

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from model.calendar import CENSUS_MONTH, month_index
+from model.runs.replicates import Draw, Replicates
 from model.scenario import (
     NAME,
     SCENARIO_DIR,
@@ -68,7 +69,12 @@ EXPERIMENT_KEYS = {
     "end": str,
     "outcomes": list,
     "levels": int,
+    "posterior_draws": int,
 }
+
+
+# As many parameter sets as a scenario's run.posterior_draws allows.
+MAX_DRAWS = int(schema()["run"]["posterior_draws"].maximum or 0)
 
 
 @dataclass
@@ -88,6 +94,10 @@ class Experiment:
     levers: dict[str, list[float]] = field(default_factory=dict)
     uncertain: dict[str, list[float]] = field(default_factory=dict)
     description: str = ""
+    # Parameter sets from the calibration's posterior each point is run with, over the seeds;
+    # ``draws`` are those sets, resolved by the caller (model.api.load_experiment).
+    posterior_draws: int = 0
+    draws: tuple[Draw, ...] = ()
 
     @property
     def parameters(self) -> dict[str, list[float]]:
@@ -95,7 +105,16 @@ class Experiment:
         return {**self.levers, **self.uncertain}
 
     def content(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k != "path"}
+        return {k: v for k, v in self.__dict__.items() if k not in ("path", "draws")}
+
+    def replicates(self) -> Replicates:
+        """The seeds of every point, and the parameter set each runs with (model.runs.replicates)."""
+        if len(self.draws) != self.posterior_draws:
+            raise ValueError(
+                f"experiment {self.name}: posterior_draws is {self.posterior_draws} but {len(self.draws)} draws are "
+                "resolved; load it with model.api.load_experiment"
+            )
+        return Replicates(self.seed, self.seeds, self.draws)
 
 
 def validate(exp: Experiment, where: str) -> Experiment:
@@ -112,6 +131,17 @@ def validate(exp: Experiment, where: str) -> Experiment:
     if exp.seeds < 1 or not 0 < exp.scale <= 1 or exp.samples < 1 or exp.levels < 2 or exp.seed < 0:
         raise ScenarioError(
             f"{where}: seeds and samples must be at least 1, levels at least 2, seed at least 0 and scale in (0, 1]"
+        )
+    if not 0 <= exp.posterior_draws <= MAX_DRAWS:
+        raise ScenarioError(
+            f"{where}: key 'experiment.posterior_draws' is {exp.posterior_draws}; allowed: 0 to {MAX_DRAWS}"
+        )
+    drawn = {f"{section}.{key}" for d in exp.draws[:1] for section, keys in d.settings.items() for key in keys}
+    drawn_and_varied = sorted(drawn & set(exp.parameters))
+    if drawn_and_varied:
+        raise ScenarioError(
+            f"{where}: {', '.join(drawn_and_varied)} is varied and also set by the posterior draws; allowed: vary "
+            "only parameters the posterior does not estimate (its own move along the posterior), or posterior_draws = 0"
         )
     if exp.design == "sobol" and exp.samples & (exp.samples - 1):
         raise ScenarioError(f"{where}: key 'experiment.samples' is {exp.samples}; a Sobol design needs a power of 2")
@@ -258,5 +288,6 @@ def load_experiment(path: str | Path) -> Experiment:
         levers=levers,
         uncertain=uncertain,
         description=head.get("description", ""),
+        posterior_draws=head.get("posterior_draws", 0),
     )
     return validate(exp, str(path))

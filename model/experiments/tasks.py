@@ -86,10 +86,12 @@ def run_task(task: dict[str, Any]) -> dict[str, Any]:
         against = None
         if task["against"]:
             ov_against = {**task["against_overrides"], "run": ov["run"], "period": ov["period"]}
-            against = _counterfactual(load(task["against"]).with_overrides(ov_against), task["seed"], task["against"])
+            base = load(task["against"]).with_overrides(task.get("draw_settings", {}), origin="posterior draw")
+            against = _counterfactual(base.with_overrides(ov_against), task["seed"], task["against"])
         # An optimisation labels its candidates' runs apart from the counterfactual, which may be their base.
         label = task.get("label", task["scenario"])
-        scenario = load(task["scenario"]).with_overrides(ov)
+        scenario = load(task["scenario"]).with_overrides(task.get("draw_settings", {}), origin="posterior draw")
+        scenario = scenario.with_overrides(ov)
         tables = [_indicators(scenario, task["seed"], label, against[1] if against else None)[0]]
         if against:
             tables.append(against[0])

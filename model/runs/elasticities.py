@@ -114,4 +114,3 @@ def within_ranges(result: Measured) -> bool:
     """Every measured elasticity lies in its published range."""
     ranges = published_ranges()
     return all(ranges[n][0] <= v <= ranges[n][1] for n, v in result.elasticity.items())
-
