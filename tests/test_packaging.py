@@ -23,6 +23,11 @@ def test_a_built_wheel_has_everything_and_runs(tmp_path):
     shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", ".venv", "results", "build", "__pycache__"))
     _run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(wheels), str(source))
     (wheel,) = wheels.glob("*.whl")
+    # Planners' runs draw their parameter sets from the committed posterior: it ships too.
+    import zipfile
+
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {"model/calibration/posterior.csv", "model/calibration/posterior_priors.toml"} <= names
     _run(sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(wheel))
     # A scenario of its own (the shipped scenarios live in the checkout's scenarios/ folder).
     case = tmp_path / "case.toml"
