@@ -14,7 +14,7 @@ from typing import Protocol
 import numpy as np
 
 from model.categories import Division, Sex, Tenure
-from model.ledger import KINDS, Ledger
+from model.ledger import COMPARISON_CITIES, KINDS, Ledger
 from model.measures import MEASURE_CLASSES
 from model.measures.package import Package
 from model.people import divisions, households
@@ -125,6 +125,15 @@ INDICATORS: dict[str, Indicator] = {
             "persons", f"departures of kind {k} (with their dependants)", _flow(f"out_migration_{k}")
         )
         for k in KINDS
+    },
+    **{
+        f"moved_to_{c}": Indicator(
+            "persons",
+            f"movers the model follows who went to {c.capitalize()} in the year: outside candidates"
+            " who chose it (with the household that would come) and Baotou's leavers",
+            _flow(f"moved_to_{c}"),
+        )
+        for c in COMPARISON_CITIES
     },
     **{
         f"population_{d.name.lower()}": Indicator(

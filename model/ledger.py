@@ -20,6 +20,10 @@ KINDS = [k.name.lower() for k in Kind]
 N_ORIGINS = len(Origin)
 # Those who leave for Hohhot or Ordos stay in Inner Mongolia: they rejoin its origin group.
 IMAR_DESTINATIONS = [DESTINATIONS.index("hohhot"), DESTINATIONS.index("ordos")]
+# Comparison cities whose inflow from the movers the model follows is counted (issue 15's
+# simulated difference-in-differences): the destinations of the choice other than Baotou that
+# are cities with published totals.
+COMPARISON_CITIES = ("hohhot", "ordos")
 
 FLOWS = (
     "births",
@@ -36,6 +40,7 @@ FLOWS = (
     "within_city_moves",
     *(f"in_migration_{k}" for k in KINDS),
     *(f"out_migration_{k}" for k in KINDS),
+    *(f"moved_to_{c}" for c in COMPARISON_CITIES),
 )
 
 
@@ -183,6 +188,7 @@ class Ledger:
         """People in ``rows`` left Baotou for ``destination`` (index of DESTINATIONS)."""
         self.flows["out_migration"] += rows.size
         self._leave(people, rows)
+        self.moved_elsewhere(destination)
         kind = people.kind[rows]
         for k in Kind:
             self.flows[f"out_migration_{k.name.lower()}"] += int(np.count_nonzero(kind == k))
@@ -191,6 +197,13 @@ class Ledger:
         group = np.where(destination == HOME, origin - 1, -1)
         group = np.where(np.isin(destination, IMAR_DESTINATIONS), 0, group)
         self.exchange -= np.bincount(group[group >= 0], minlength=N_ORIGINS - 1) * self.weight
+
+    def moved_elsewhere(self, destination: np.ndarray, persons: np.ndarray | None = None) -> None:
+        """Movers the model follows chose ``destination`` (index of DESTINATIONS), each with
+        ``persons`` people (default one): counted for the comparison cities."""
+        for city in COMPARISON_CITIES:
+            hit = destination == DESTINATIONS.index(city)
+            self.flows[f"moved_to_{city}"] += int(np.count_nonzero(hit) if persons is None else persons[hit].sum())
 
     def close_year(self) -> None:
         """After the year's indicators are recorded."""

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import tomllib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,6 +21,8 @@ from model import params
 from model.calibration import posterior as P
 from model.model import BaotouModel
 from model.scenario import load
+
+ROOT = Path(__file__).resolve().parent.parent
 
 SCALE = 0.005
 
@@ -65,6 +68,53 @@ def test_abc_recovers_a_known_policy_response_and_flow_size():
     lo, _, hi = post.quantiles("candidate_flow_scale")
     prior = next(p for p in design.parameters if p.name == "candidate_flow_scale")
     assert hi - lo < 0.7 * (prior.hi - prior.lo)
+
+
+def test_the_difference_in_differences_compares_baotou_with_the_comparison_citys_inflow():
+    design = P.load_design()
+    did = {t.name: t for t in design.targets if t.comparison}
+    assert set(did) == {"did_ordos_2022", "did_ordos_2023"}
+    # Observed: Baotou 276.17, 274.04, 271.78 and Ordos 222.03, 220.07, 216.84 (10k persons).
+    expected = ((276.17 - 274.04) - (274.04 - 271.78)) - ((222.03 - 220.07) - (220.07 - 216.84))
+    assert did["did_ordos_2023"].observed == pytest.approx(expected * 1e4)
+    # Simulated: Baotou's second difference minus the change in the movers who went to Ordos.
+    table = {("population", 2021): 100.0, ("population", 2022): 130.0, ("population", 2023): 150.0}
+    table.update({("moved_to_ordos", 2022): 40.0, ("moved_to_ordos", 2023): 35.0})
+    assert did["did_ordos_2023"].simulated(table) == pytest.approx((20 - 30) - (35 - 40))
+
+
+def test_the_difference_in_differences_tolerance_is_the_comparison_cities_spread():
+    """The tolerance is what the priors file says it is: Ordos's second difference minus Chifeng's,
+    root mean square over 2022 and 2023, over sqrt(2), rounded to 1万."""
+    import csv
+
+    with (ROOT / "docs" / "sources" / "comparison_regions.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+
+    def level(region: str, year: int) -> float:
+        # Chifeng has no year-end 2020 total: the census (1 November) stands for it.
+        names = ("resident_pop", "resident_pop_census7")
+        found = {(r["region"], int(r["year"]), r["indicator"]): float(r["value"]) for r in rows}
+        return next(found[(region, year, n)] for n in names if (region, year, n) in found)
+
+    def second(region: str, year: int) -> float:
+        return level(region, year) - 2 * level(region, year - 1) + level(region, year - 2)
+
+    gaps = np.array([second("ordos", y) - second("chifeng", y) for y in (2022, 2023)]) * 1e4
+    sigma = float(np.sqrt(np.mean(gaps**2) / 2))
+    assert 10_000 < sigma < 10_700
+    for t in P.load_design().targets:
+        if t.comparison:
+            assert t.sigma == round(sigma, -4)
+
+
+def test_a_comparison_city_the_model_does_not_follow_is_refused(tmp_path):
+    text = P.PRIORS_FILE.read_text(encoding="utf-8").replace('comparison = "ordos"', 'comparison = "chifeng"', 1)
+    bad = tmp_path / "priors.toml"
+    bad.write_text(text, encoding="utf-8")
+    message = r"did_ordos_2022\.comparison = 'chifeng'; allowed: hohhot, ordos"
+    with pytest.raises(params.ParameterFileError, match=message):
+        P.load_design(bad)
 
 
 @pytest.mark.skipif(not P.DRAWS_FILE.exists(), reason="the posterior has not been run")

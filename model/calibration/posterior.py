@@ -27,8 +27,10 @@ from typing import Any
 import numpy as np
 
 from model.calibration.smm import FreeParameter, _free_parameter
-from model.calibration.targets import Target, _observed, load_targets
+from model.calibration.targets import Target, _observed, load_targets, observed_table
+from model.ledger import COMPARISON_CITIES
 from model.model import BaotouModel
+from model.params import ParameterFileError
 from model.scenario import load
 
 HERE = Path(__file__).parent
@@ -42,7 +44,8 @@ with PRIORS_FILE.open("rb") as _fh:
 
 @dataclass(frozen=True)
 class PosteriorTarget:
-    """A target of the posterior: an indicator in a year, or its change over the year before."""
+    """A target of the posterior: an indicator in a year, or its change over the year before, or
+    (``comparison``, a city of ``model.ledger.COMPARISON_CITIES``) a difference-in-differences."""
 
     name: str
     indicator: str
@@ -51,10 +54,31 @@ class PosteriorTarget:
     sigma: float
     change: bool
     reason: str
+    comparison: str | None = None
 
     def simulated(self, table: Mapping[tuple[str, int], float]) -> float:
         value = table[(self.indicator, self.year)]
+        if self.comparison is not None:
+            # The comparison city's part the model has: the change in its inflow from the movers
+            # it follows (the second difference of its population, if the rest of its change
+            # kept last year's pace; what did not is the target's tolerance).
+            inflow = f"moved_to_{self.comparison}"
+            return second_difference(table, self.indicator, self.year) - (
+                table[(inflow, self.year)] - table[(inflow, self.year - 1)]
+            )
         return value - table[(self.indicator, self.year - 1)] if self.change else value
+
+
+def second_difference(table: Mapping[tuple[str, int], float], indicator: str, year: int) -> float:
+    """This year's change minus last year's: ``x[y] - 2 x[y-1] + x[y-2]``."""
+    return table[(indicator, year)] - 2 * table[(indicator, year - 1)] + table[(indicator, year - 2)]
+
+
+def observed_difference_in_differences(spec: Mapping[str, Any], comparison: str) -> float:
+    """Baotou's observed second difference minus the comparison city's (``observed.csv``)."""
+    indicator, year, scale = spec["indicator"], spec["year"], spec["scale"]
+    baotou, city = observed_table(), observed_table(comparison)
+    return scale * (second_difference(baotou, indicator, year) - second_difference(city, indicator, year))
 
 
 @dataclass(frozen=True)
@@ -76,16 +100,28 @@ def load_design(path: Path = PRIORS_FILE) -> Design:
     spec = dict(raw["targets"])
     targets = [_from_target(by_name[n]) for n in spec.pop("from_targets_toml")]
     for name, t in spec.items():
-        # A change target reads the level indicator of the model ("population") year on year.
+        # A change target reads the level indicator of the model ("population") year on year; a
+        # difference-in-differences also reads the comparison city's inflow.
+        comparison = t.get("comparison")
+        if comparison is not None and comparison not in COMPARISON_CITIES:
+            raise ParameterFileError(
+                f"{path}: targets.{name}.comparison = {comparison!r}; allowed: {', '.join(COMPARISON_CITIES)}"
+            )
+        observed = (
+            _observed(t["observed"])
+            if comparison is None
+            else observed_difference_in_differences(t["observed"], comparison)
+        )
         targets.append(
             PosteriorTarget(
                 name,
                 "population",
                 t["observed"]["year"],
-                _observed(t["observed"]),
+                observed,
                 float(t["tolerance"]),
                 True,
                 t["reason"],
+                comparison,
             )
         )
     return Design(parameters, tuple(targets), raw["run"])

@@ -36,10 +36,10 @@ class Target:
 
 
 @cache
-def observed_table() -> dict[tuple[str, int], float]:
+def observed_table(region: str = "baotou") -> dict[tuple[str, int], float]:
     with (params.DATA_DIR / "observed.csv").open(encoding="utf-8") as fh:
         return {
-            (r["indicator"], int(r["year"])): float(r["value"]) for r in csv.DictReader(fh) if r["region"] == "baotou"
+            (r["indicator"], int(r["year"])): float(r["value"]) for r in csv.DictReader(fh) if r["region"] == region
         }
 
 
