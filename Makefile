@@ -5,6 +5,9 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# Test processes (pytest-xdist): the suite's tests run one file per worker, so a 2-core machine
+# runs two at once (TEST_WORKERS=0 runs it in one process).
+TEST_WORKERS ?= 2
 
 .PHONY: run test lint bench lab app clean venv
 
@@ -12,7 +15,7 @@ run: $(STAMP)
 	$(PY) -m model compare policy_2022 --against baseline
 
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(STAMP)
 	$(PY) -m ruff check model tests benchmarks
