@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from model import params
 from model.categories import Kind, Origin
 from model.compiled import ENABLED, kernel
 from model.people.store import People
@@ -21,9 +22,9 @@ N_ORIGINS = len(Origin)
 # Those who leave for Hohhot or Ordos stay in Inner Mongolia: they rejoin its origin group.
 IMAR_DESTINATIONS = [DESTINATIONS.index("hohhot"), DESTINATIONS.index("ordos")]
 # Comparison cities whose inflow from the movers the model follows is counted (issue 15's
-# simulated difference-in-differences): the destinations of the choice other than Baotou that
-# are cities with published totals.
-COMPARISON_CITIES = ("hohhot", "ordos")
+# simulated difference-in-differences; regions.toml).
+COMPARISON_CITIES: tuple[str, ...] = tuple(params.value("regions", "comparison_cities"))
+_COMPARISON_INDEX = np.array([DESTINATIONS.index(c) for c in COMPARISON_CITIES], dtype=np.intp)
 
 FLOWS = (
     "births",
@@ -201,9 +202,11 @@ class Ledger:
     def moved_elsewhere(self, destination: np.ndarray, persons: np.ndarray | None = None) -> None:
         """Movers the model follows chose ``destination`` (index of DESTINATIONS), each with
         ``persons`` people (default one): counted for the comparison cities."""
-        for city in COMPARISON_CITIES:
-            hit = destination == DESTINATIONS.index(city)
-            self.flows[f"moved_to_{city}"] += int(np.count_nonzero(hit) if persons is None else persons[hit].sum())
+        went = destination >= 0  # -1: stayed
+        weights = None if persons is None else persons[went]
+        moved = np.bincount(destination[went], weights, minlength=len(DESTINATIONS))
+        for city, index in zip(COMPARISON_CITIES, _COMPARISON_INDEX, strict=True):
+            self.flows[f"moved_to_{city}"] += int(moved[index])
 
     def close_year(self) -> None:
         """After the year's indicators are recorded."""

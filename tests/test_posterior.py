@@ -19,6 +19,7 @@ import pytest
 
 from model import params
 from model.calibration import posterior as P
+from model.calibration import targets
 from model.model import BaotouModel
 from model.scenario import load
 
@@ -98,9 +99,12 @@ def test_the_difference_in_differences_tolerance_is_the_comparison_cities_spread
         return next(found[(region, year, n)] for n in names if (region, year, n) in found)
 
     def second(region: str, year: int) -> float:
-        return level(region, year) - 2 * level(region, year - 1) + level(region, year - 2)
+        return P.second_difference({("pop", y): level(region, y) for y in range(2020, 2024)}, "pop", year)
 
     gaps = np.array([second("ordos", y) - second("chifeng", y) for y in (2022, 2023)]) * 1e4
+    # The posterior reads Ordos from observed.csv: the same figures as the comparison file.
+    ordos = targets.observed_table("ordos")
+    assert all(ordos[("resident_pop", y)] == level("ordos", y) for y in range(2020, 2024))
     sigma = float(np.sqrt(np.mean(gaps**2) / 2))
     assert 10_000 < sigma < 10_700
     for t in P.load_design().targets:
@@ -108,13 +112,57 @@ def test_the_difference_in_differences_tolerance_is_the_comparison_cities_spread
             assert t.sigma == round(sigma, -4)
 
 
-def test_a_comparison_city_the_model_does_not_follow_is_refused(tmp_path):
-    text = P.PRIORS_FILE.read_text(encoding="utf-8").replace('comparison = "ordos"', 'comparison = "chifeng"', 1)
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            'comparison = "ordos"',
+            'comparison = "chifeng"',
+            r"did_ordos_2022\.comparison = 'chifeng'; allowed: hohhot, ordos$",
+        ),
+        # Hohhot has no year-end total for 2020 or 2021 in observed.csv.
+        (
+            'comparison = "ordos"',
+            'comparison = "hohhot"',
+            r"did_ordos_2022: observed.csv has no resident_pop for hohhot in 2020, 2021 ",
+        ),
+        # The run starts 2020-11: 2020 is not a whole year of inflow.
+        (
+            "year = 2022, scale = 10000 }\ntolerance = 10000",
+            "year = 2021, scale = 10000 }\ntolerance = 10000",
+            r"did_ordos_2022\.observed\.year = 2021; allowed: 2022 or later",
+        ),
+        (
+            "year = 2022, scale = 10000 }\ntolerance = 10000",
+            "year = 2022 }\ntolerance = 10000",
+            r"did_ordos_2022\.observed lacks scale",
+        ),
+    ],
+)
+def test_a_difference_in_differences_that_cannot_be_formed_is_refused_in_one_line(tmp_path, old, new, message):
+    text = P.PRIORS_FILE.read_text(encoding="utf-8")
+    assert old in text
     bad = tmp_path / "priors.toml"
-    bad.write_text(text, encoding="utf-8")
-    message = r"did_ordos_2022\.comparison = 'chifeng'; allowed: hohhot, ordos"
+    bad.write_text(text.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(params.ParameterFileError, match=message):
         P.load_design(bad)
+
+
+def test_the_ledger_counts_the_movers_who_go_to_the_comparison_cities():
+    from model.ledger import Ledger
+    from model.people.store import People
+    from model.world.conditions import DESTINATIONS
+
+    ledger = Ledger(People(capacity=0), weight=50.0, network_months=24)
+    where = {d: DESTINATIONS.index(d) for d in ("baotou", "hohhot", "ordos", "home")}
+    # Outside candidates: -1 stayed; a household of three and one of one chose Ordos; Baotou's
+    # choosers are Baotou's arrivals, not counted here.
+    choice = np.array([-1, where["ordos"], where["baotou"], where["ordos"], where["hohhot"], where["home"]])
+    ledger.moved_elsewhere(choice, np.array([4, 3, 5, 1, 2, 6]))
+    # Baotou's leavers: one person a row.
+    ledger.moved_elsewhere(np.array([where["ordos"], where["home"], where["ordos"]]))
+    assert ledger.flows["moved_to_ordos"] == 3 + 1 + 2
+    assert ledger.flows["moved_to_hohhot"] == 2
 
 
 @pytest.mark.skipif(not P.DRAWS_FILE.exists(), reason="the posterior has not been run")

@@ -103,10 +103,8 @@ def load_design(path: Path = PRIORS_FILE) -> Design:
         # A change target reads the level indicator of the model ("population") year on year; a
         # difference-in-differences also reads the comparison city's inflow.
         comparison = t.get("comparison")
-        if comparison is not None and comparison not in COMPARISON_CITIES:
-            raise ParameterFileError(
-                f"{path}: targets.{name}.comparison = {comparison!r}; allowed: {', '.join(COMPARISON_CITIES)}"
-            )
+        if comparison is not None:
+            _check_comparison(path, name, t, comparison, load(raw["run"]["scenario"]).start)
         observed = (
             _observed(t["observed"])
             if comparison is None
@@ -125,6 +123,30 @@ def load_design(path: Path = PRIORS_FILE) -> Design:
             )
         )
     return Design(parameters, tuple(targets), raw["run"])
+
+
+def _check_comparison(path: Path, name: str, t: Mapping[str, Any], comparison: str, start: str) -> None:
+    """One line naming the key when a difference-in-differences target cannot be formed."""
+    where = f"{path}: targets.{name}"
+    if comparison not in COMPARISON_CITIES:
+        raise ParameterFileError(f"{where}.comparison = {comparison!r}; allowed: {', '.join(COMPARISON_CITIES)}")
+    spec = t.get("observed", {})
+    missing = [k for k in ("indicator", "year", "scale") if k not in spec]
+    if missing:
+        raise ParameterFileError(f"{where}.observed lacks {', '.join(missing)} (needs indicator, year and scale)")
+    year, first_full_year = int(spec["year"]), int(start[:4]) + (start[5:] != "01")
+    if year - 1 < first_full_year:
+        raise ParameterFileError(
+            f"{where}.observed.year = {year}; allowed: {first_full_year + 1} or later (the inflow's change"
+            f" needs two whole simulated years, and the run starts {start})"
+        )
+    for region in ("baotou", comparison):
+        gaps = [y for y in (year - 2, year - 1, year) if (spec["indicator"], y) not in observed_table(region)]
+        if gaps:
+            raise ParameterFileError(
+                f"{where}: observed.csv has no {spec['indicator']} for {region} in {', '.join(map(str, gaps))}"
+                " (a difference-in-differences needs the year and the two before)"
+            )
 
 
 def overrides(theta: Mapping[str, float], design: Design, scale: float, end: str) -> dict:

@@ -78,11 +78,6 @@ class Family:
     couple: np.ndarray
     kids_ages: np.ndarray  # (n, MAX_KIDS), -1 for none
 
-    @property
-    def size(self) -> np.ndarray:
-        """Persons in each chooser's household if all of it came: the chooser, a spouse, kids."""
-        return 1 + self.couple.astype(np.int64) + np.count_nonzero(self.kids_ages >= 0, axis=1)
-
     def subset(self, rows: np.ndarray) -> Family:
         return Family(self.head_sex[rows], self.couple[rows], self.kids_ages[rows])
 

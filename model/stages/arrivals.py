@@ -266,7 +266,7 @@ def outside_arrivals(
     if n == 0:
         return
     decision = decide(candidates.choosers, "candidate_choice", month, package, people, ledger.network())
-    ledger.moved_elsewhere(decision.choice, candidates.family.size)
+    ledger.moved_elsewhere(decision.choice, candidates.choosers.household_size)
     _settle(people, month, package, ledger, pending, candidates.choosers, candidates.family, decision.choice == BAOTOU)
 
 
