@@ -28,18 +28,20 @@ def moves_to_urban_districts(people: People, month: Month, ledger: Ledger) -> No
     rate = beh["within_city_move_rate"]
     if rate <= 0:
         return
-    urban_district = divisions.urban_district_mask()
     heads = households.head_rows(people)
-    heads = heads[~urban_district[people.division[heads]]]
+    heads = heads[np.flatnonzero(divisions.outside_urban_districts(people.division[heads]))]
     if heads.size == 0:
         return
-    keys = people.key[heads]
-    hazard = rate * rogers_castro(people.age_months[heads] // 12, beh) / 12.0
-    movers = heads[month.draw(keys, "within_city_move") < -np.expm1(-hazard)]
+    age = people.age_months[heads] // 12
+    # The chance by age in years, looked up: the same numbers as computing it head by head.
+    chance = -np.expm1(-rate * rogers_castro(np.arange(int(age.max()) + 1), beh) / 12.0)
+    movers = heads[month.draw(people.key[heads], "within_city_move") < chance[age]]
     if movers.size == 0:
         return
     w = divisions.weights("move_destination_weights")
-    destination = divisions.pick(month.draw(people.key[movers], "within_city_destination"), urban_district, w)
+    destination = divisions.pick(
+        month.draw(people.key[movers], "within_city_destination"), divisions.urban_district_mask(), w
+    )
     moving = people.household_id[movers]
     order = np.argsort(moving)
     members = people.members_of(moving)
