@@ -74,3 +74,26 @@ def test_person_view_names_categories():
 def test_unknown_column_is_refused():
     with pytest.raises(KeyError, match="unknown columns"):
         People().add(1, salary=3)
+
+
+def test_members_of_is_every_living_member_in_row_order_through_index_rebuilds():
+    """The index of rows by household (built once, then only the rows appended since scanned)
+    gives what a scan of everyone gives, for households formed before and after it, with
+    members who died, and when more households are asked about than the index serves."""
+    rng = np.random.default_rng(5)
+    people = People()
+
+    def grow(n_households: int) -> None:
+        ids = people.new_household_ids(n_households)
+        people.add(3 * n_households, household_id=np.repeat(ids, 3)[rng.permutation(3 * n_households)])
+
+    def brute(ids: np.ndarray) -> np.ndarray:
+        return np.flatnonzero(np.isin(people.household_id, ids) & people.alive)
+
+    grow(6000)
+    for round_ in range(4):
+        people.alive[rng.choice(len(people), 500, replace=False)] = False
+        for size in (1, 7, 60, len(people) // 64 + 5):
+            ids = rng.integers(0, people.next_household_id + 3, size)  # some not formed yet
+            assert np.array_equal(people.members_of(ids), brute(ids)), (round_, size)
+        grow(200 if round_ % 2 == 0 else 1500)  # appended rows: scanned as the tail, or a rebuild

@@ -283,11 +283,18 @@ class People:
             wanted[household_ids] = True
             return np.flatnonzero(wanted[self.column("household_id")] & self.column("alive"))
         if self._by_household is None or len(self) - self._by_household[0] > max(len(self) // 16, 4096):
-            order = np.argsort(self.column("household_id")).astype(np.int64)
-            self._by_household = (len(self), order, self.column("household_id")[order])
-        indexed, order, sorted_ids = self._by_household
+            hid = self.column("household_id")
+            order = np.argsort(hid).astype(np.int64)
+            # Where each household's rows begin in ``order`` (household ids are dense integers):
+            # a look-up per household instead of two binary searches over every row.
+            offsets = np.zeros(self.next_household_id + 1, dtype=np.int64)
+            np.cumsum(np.bincount(hid, minlength=self.next_household_id), out=offsets[1:])
+            self._by_household = (len(self), order, offsets)
+        indexed, order, offsets = self._by_household
         ids = np.unique(household_ids)
-        start, stop = np.searchsorted(sorted_ids, ids, "left"), np.searchsorted(sorted_ids, ids, "right")
+        # Households formed after the index have no indexed rows (their rows are in the tail).
+        at = np.minimum(ids, offsets.size - 1)
+        start, stop = offsets[at], offsets[np.minimum(at + 1, offsets.size - 1)]
         sizes = stop - start
         first = np.cumsum(sizes) - sizes  # where each household's rows begin in the result
         positions = np.repeat(start - first, sizes) + np.arange(int(sizes.sum()))
