@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from model.calendar import month_index, year_of
 from model.calibration.smm import FreeParameter, _free_parameter
 from model.calibration.targets import Target, _observed, load_targets, observed_table
 from model.ledger import COMPARISON_CITIES
@@ -57,7 +58,6 @@ class PosteriorTarget:
     comparison: str | None = None
 
     def simulated(self, table: Mapping[tuple[str, int], float]) -> float:
-        value = table[(self.indicator, self.year)]
         if self.comparison is not None:
             # The comparison city's part the model has: the change in its inflow from the movers
             # it follows (the second difference of its population, if the rest of its change
@@ -66,6 +66,7 @@ class PosteriorTarget:
             return second_difference(table, self.indicator, self.year) - (
                 table[(inflow, self.year)] - table[(inflow, self.year - 1)]
             )
+        value = table[(self.indicator, self.year)]
         return value - table[(self.indicator, self.year - 1)] if self.change else value
 
 
@@ -99,12 +100,13 @@ def load_design(path: Path = PRIORS_FILE) -> Design:
     by_name = {t.name: t for t in load_targets()}
     spec = dict(raw["targets"])
     targets = [_from_target(by_name[n]) for n in spec.pop("from_targets_toml")]
+    start = load(raw["run"]["scenario"]).start if any("comparison" in t for t in spec.values()) else ""
     for name, t in spec.items():
         # A change target reads the level indicator of the model ("population") year on year; a
         # difference-in-differences also reads the comparison city's inflow.
         comparison = t.get("comparison")
         if comparison is not None:
-            _check_comparison(path, name, t, comparison, load(raw["run"]["scenario"]).start)
+            _check_comparison(path, name, t, comparison, start)
         observed = (
             _observed(t["observed"])
             if comparison is None
@@ -134,7 +136,7 @@ def _check_comparison(path: Path, name: str, t: Mapping[str, Any], comparison: s
     missing = [k for k in ("indicator", "year", "scale") if k not in spec]
     if missing:
         raise ParameterFileError(f"{where}.observed lacks {', '.join(missing)} (needs indicator, year and scale)")
-    year, first_full_year = int(spec["year"]), int(start[:4]) + (start[5:] != "01")
+    year, first_full_year = int(spec["year"]), year_of(month_index(start) + 11)  # the first January from start
     if year - 1 < first_full_year:
         raise ParameterFileError(
             f"{where}.observed.year = {year}; allowed: {first_full_year + 1} or later (the inflow's change"
