@@ -138,8 +138,10 @@ def events_this_month(
     """Rows for which event ``name`` happens this month (at most once each).
 
     ``hazard(rows)``: this month's hazard; ``bound(rows)``: a rate no lower than the hazard now
-    and at any later time. Uses the columns ``{name}_at`` (time of the next candidate moment, in
-    months) and ``{name}_rate`` (the rate it was drawn at).
+    and at any later time. Both are functions of each row's own state, which does not change
+    while its moments are drawn: each is called once a month, over the month's candidates, and
+    read from there for every later moment in the month. Uses the columns ``{name}_at`` (time of
+    the next candidate moment, in months) and ``{name}_rate`` (the rate it was drawn at).
     """
     at, rate = people.column(f"{name}_at"), people.column(f"{name}_rate")
     key = people.column("key")
@@ -150,20 +152,23 @@ def events_this_month(
     # to look at each month); deaths use it (``due``).
     candidates = np.flatnonzero(at < month + 1)
     happened = np.zeros(candidates.size, dtype=bool)
-    new = candidates[at[candidates] == UNSCHEDULED]  # newcomers and newborns: their moments start now
     with np.errstate(divide="ignore"):  # a hazard that is always 0 has no moments (at = inf)
-        rate[new] = bound(new)
+        limit = bound(candidates)
+        new_pos = np.flatnonzero(at[candidates] == UNSCHEDULED)  # newcomers and newborns: moments start now
+        new = candidates[new_pos]
+        rate[new] = limit[new_pos]
         at[new] = month + exponential(key[new], seed, f"{name}_first", month) / rate[new]
         pos = np.flatnonzero(at[candidates] < month + 1)
+        chance = np.zeros(candidates.size)
+        chance[pos] = hazard(candidates[pos])  # later moments are among these rows
         k = 0
         while pos.size:
             due = candidates[pos]
             # Moments after the event has happened this month change nothing.
             test_pos = pos[~happened[pos]]
-            test = candidates[test_pos]
-            u = uniform(key[test], seed, f"{name}_keep_{k}", month)
-            happened[test_pos[u * rate[test] < hazard(test)]] = True
-            rate[due] = bound(due)
+            u = uniform(key[candidates[test_pos]], seed, f"{name}_keep_{k}", month)
+            happened[test_pos[u * rate[candidates[test_pos]] < chance[test_pos]]] = True
+            rate[due] = limit[pos]
             at[due] += exponential(key[due], seed, f"{name}_next_{k}", month) / rate[due]
             pos = pos[at[due] < month + 1]
             k += 1
