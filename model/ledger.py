@@ -15,6 +15,7 @@ from model import params
 from model.categories import Kind, Origin
 from model.compiled import ENABLED, kernel
 from model.people.store import People
+from model.unique import unique_counts
 from model.world.conditions import DESTINATIONS, HOME
 
 KINDS = [k.name.lower() for k in Kind]
@@ -56,7 +57,7 @@ class Presence:
         order = np.lexsort((start, keys))
         self.keys, self.start, self.end = keys[order], start[order], end[order]
         # Most keys have one spell; the lookup steps over as many as the most a key has.
-        _, counts = np.unique(self.keys, return_counts=True)
+        _, counts = unique_counts(self.keys)
         self.most = int(counts.max()) if counts.size else 0
 
     @classmethod

@@ -13,6 +13,7 @@ import numpy as np
 from model import params
 from model.categories import Role, Sex
 from model.demography.schedules import asfr
+from model.unique import unique
 
 UNASSIGNED = -1
 
@@ -70,7 +71,7 @@ class _Grouping:
                 return
             host = hosts_of(pending)
             found = host >= 0
-            homeless_hosts = np.unique(host[found][self.household[host[found]] == UNASSIGNED])
+            homeless_hosts = unique(host[found][self.household[host[found]] == UNASSIGNED])
             self.new_households(homeless_hosts)
             self.household[pending[found]] = self.household[host[found]]
             self.role[pending[found]] = role
@@ -92,7 +93,7 @@ def form_households(
     # Couples: partnered adults, paired by age rank within each stratum.
     partnered_share = band_value(pop["partnered_share_by_age"]["value"], age)
     partnered = (age >= 18) & ~living_alone & (rng.random(age.size) < partnered_share)
-    for s in np.unique(stratum):
+    for s in unique(stratum):
         women = everyone[partnered & (sex == Sex.FEMALE) & (stratum == s)]
         men = everyone[partnered & (sex == Sex.MALE) & (stratum == s)]
         n = min(women.size, men.size)

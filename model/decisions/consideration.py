@@ -26,6 +26,7 @@ from model.demography.migration_schedule import rogers_castro
 from model.draws import thinning
 from model.people.life_stages import SCHOOL_START
 from model.people.store import People
+from model.unique import unique
 
 
 def duration_part(years: np.ndarray, beh: Mapping[str, Any]) -> np.ndarray:
@@ -110,7 +111,7 @@ def hazard(people: People, rows: np.ndarray, beh: Mapping[str, Any], t: HazardTa
 def school_starters(people: People, heads: np.ndarray) -> np.ndarray:
     """Households of these heads with a child of the age at which school starts (about to start)."""
     members = people.members_of(people.household_id[heads])
-    return np.unique(people.household_id[members[SCHOOL_START.months(people.age_months[members])]])
+    return unique(people.household_id[members[SCHOOL_START.months(people.age_months[members])]])
 
 
 def considering(people: People, month: Month, t: HazardTables) -> np.ndarray:

@@ -24,6 +24,7 @@ import numpy as np
 
 from model import params
 from model.draws.keyed import exponential, uniform
+from model.unique import unique
 
 
 class People(Protocol):
@@ -88,7 +89,7 @@ class Calendar:
         self.last = month
         if not parts:
             return np.empty(0, dtype=np.intp)
-        rows = parts[0] if len(parts) == 1 else np.unique(np.concatenate(parts))  # one bucket: sorted already
+        rows = parts[0] if len(parts) == 1 else unique(np.concatenate(parts))  # one bucket: sorted already
         rows = rows.astype(np.intp)
         return rows[at[rows] < month + 1]
 

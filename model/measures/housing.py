@@ -15,6 +15,7 @@ from model.measures.offer import Offer, money_offer
 from model.people import households
 from model.people.choosers import Choosers
 from model.people.store import People
+from model.unique import unique_first
 from model.world.conditions import BAOTOU
 
 NOT_OWNING = (Tenure.RENT, Tenure.DORMITORY)
@@ -66,7 +67,7 @@ class _Allocated(Measure):
         listed[self.queue] = True
         listed[self.tenants] = True
         fresh = ~listed[household_ids]
-        new, first = np.unique(household_ids[fresh], return_index=True)
+        new, first = unique_first(household_ids[fresh])
         lease = np.broadcast_to(np.asarray(lease_months, dtype=np.int64), household_ids.shape)[fresh][first]
         self.queue = np.concatenate([self.queue, new])
         self.queue_lease = np.concatenate([self.queue_lease, lease])

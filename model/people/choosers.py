@@ -14,6 +14,7 @@ from model import params
 from model.categories import Area, Kind, Origin, Role, Tenure
 from model.people.life_stages import CHILDCARE, COMPULSORY_SCHOOL, ELDER_AGE, PRESCHOOL, Ages
 from model.people.store import People
+from model.unique import unique_inverse
 
 
 @dataclass
@@ -89,7 +90,7 @@ def from_people(people: People, rows: np.ndarray, graduate: bool = False) -> Cho
     """Choosers for agents in Baotou, with their households' composition."""
     hh = people.household_id
     # Households of the choosers only: the cost follows the choosers, not the population.
-    households, own_hh = np.unique(hh[rows], return_inverse=True)
+    households, own_hh = unique_inverse(hh[rows])
     members = people.members_of(households)
     m_hh, m_age = np.searchsorted(households, hh[members]), people.age_months[members] // 12
     size = np.bincount(m_hh, minlength=households.size)

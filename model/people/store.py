@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from model.categories import Area, Division, Education, Kind, Origin, Role, Sex, Tenure
+from model.unique import unique
 
 NEVER = 2**31 - 1  # a month index no run reaches
 
@@ -291,7 +292,7 @@ class People:
             np.cumsum(np.bincount(hid, minlength=self.next_household_id), out=offsets[1:])
             self._by_household = (len(self), order, offsets)
         indexed, order, offsets = self._by_household
-        ids = np.unique(household_ids)
+        ids = unique(household_ids)
         # Households formed after the index have no indexed rows (their rows are in the tail).
         at = np.minimum(ids, offsets.size - 1)
         start, stop = offsets[at], offsets[np.minimum(at + 1, offsets.size - 1)]

@@ -1,0 +1,60 @@
+"""The distinct values of an integer array, sorted: what ``np.unique`` returns, by sorting.
+
+NumPy 2.3+ finds the distinct values of an integer array by hashing and then sorts them; for the
+sizes the model asks about (a few hundred to a few hundred thousand household ids or rows) that
+is ten to seventy times slower than one sort (``benchmarks/README.md``). These give the same
+arrays as ``np.unique`` and its ``return_index``/``return_inverse``/``return_counts`` (a test
+checks), for one-dimensional integer arrays only: floats would need ``np.unique``'s care for NaN.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _first_of_runs(ordered: np.ndarray) -> np.ndarray:
+    """True where a sorted array starts a run of equal values."""
+    starts = np.empty(ordered.size, dtype=bool)
+    starts[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+    return starts
+
+
+def _integers(values: np.ndarray) -> np.ndarray:
+    values = np.asarray(values)
+    if values.ndim != 1 or values.dtype.kind not in "iub":
+        raise TypeError(f"model.unique takes one-dimensional integer arrays, not {values.dtype} {values.shape}")
+    return values
+
+
+def unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)``."""
+    ordered = np.sort(_integers(values))
+    return ordered[_first_of_runs(ordered)]
+
+
+def unique_first(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_index=True)``: the distinct values and where each first occurs."""
+    values = _integers(values)
+    order = np.argsort(values, kind="stable")  # equal values keep their order: the first comes first
+    ordered = values[order]
+    starts = _first_of_runs(ordered)
+    return ordered[starts], order[starts]
+
+
+def unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)``: the distinct values and each value's place among them."""
+    values = _integers(values)
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    starts = _first_of_runs(ordered)
+    inverse = np.empty(values.size, dtype=np.intp)
+    inverse[order] = np.cumsum(starts) - 1
+    return ordered[starts], inverse
+
+
+def unique_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_counts=True)``: the distinct values and how often each occurs."""
+    ordered = np.sort(_integers(values))
+    starts = np.flatnonzero(_first_of_runs(ordered))
+    return ordered[starts], np.diff(np.append(starts, ordered.size))
