@@ -15,7 +15,7 @@ from model import params
 from model.categories import Kind, Origin
 from model.compiled import ENABLED, kernel
 from model.people.store import People
-from model.unique import unique_counts
+from model.unique import isin, unique_counts
 from model.world.conditions import DESTINATIONS, HOME
 
 KINDS = [k.name.lower() for k in Kind]
@@ -197,7 +197,7 @@ class Ledger:
         # Those going home, or to Hohhot or Ordos (the rest of Inner Mongolia), rejoin an origin.
         origin = people.origin[rows].astype(int)
         group = np.where(destination == HOME, origin - 1, -1)
-        group = np.where(np.isin(destination, IMAR_DESTINATIONS), 0, group)
+        group = np.where(isin(destination, IMAR_DESTINATIONS), 0, group)
         self.exchange -= np.bincount(group[group >= 0], minlength=N_ORIGINS - 1) * self.weight
 
     def moved_elsewhere(self, destination: np.ndarray, persons: np.ndarray | None = None) -> None:

@@ -1,10 +1,13 @@
-"""The distinct values of an integer array, sorted: what ``np.unique`` returns, by sorting.
+"""The distinct values of an integer array, sorted, and membership in a set of integers: what
+``np.unique`` and ``np.isin`` return, by quicker means.
 
 NumPy 2.3+ finds the distinct values of an integer array by hashing and then sorts them; for the
 sizes the model asks about (a few hundred to a few hundred thousand household ids or rows) that
 is ten to seventy times slower than one sort (``benchmarks/README.md``). These give the same
 arrays as ``np.unique`` and its ``return_index``/``return_inverse``/``return_counts`` (a test
 checks), for one-dimensional integer arrays only: floats would need ``np.unique``'s care for NaN.
+``np.isin`` of integers takes that path too; ``isin`` compares with each of a few values (the
+categories: tenures, kinds) or looks the values up in a table over the set's range.
 """
 
 from __future__ import annotations
@@ -58,3 +61,20 @@ def unique_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ordered = np.sort(_integers(values))
     starts = np.flatnonzero(_first_of_runs(ordered))
     return ordered[starts], np.diff(np.append(starts, ordered.size))
+
+
+FEW = 8  # a set of up to this many values is checked one comparison per value
+
+
+def isin(values: np.ndarray, wanted: np.ndarray | tuple[int, ...]) -> np.ndarray:
+    """``np.isin(values, wanted)`` for integers: True where a value is one of ``wanted``."""
+    values = np.asarray(values)
+    wanted = np.asarray(wanted)
+    if values.dtype.kind not in "iub" or (wanted.size and wanted.dtype.kind not in "iub") or wanted.ndim != 1:
+        raise TypeError(f"model.unique.isin takes integer arrays, not {values.dtype} in {wanted.dtype} {wanted.shape}")
+    if wanted.size <= FEW:
+        out = np.zeros(values.shape, dtype=bool)
+        for value in wanted:
+            out |= values == value
+        return out
+    return np.isin(values, wanted, kind="table")

@@ -26,7 +26,7 @@ from model.demography.migration_schedule import rogers_castro
 from model.draws import thinning
 from model.people.life_stages import SCHOOL_START
 from model.people.store import People
-from model.unique import unique
+from model.unique import isin, unique
 
 
 def duration_part(years: np.ndarray, beh: Mapping[str, Any]) -> np.ndarray:
@@ -103,7 +103,7 @@ def hazard(people: People, rows: np.ndarray, beh: Mapping[str, Any], t: HazardTa
     rate = t.age[age] * t.circumstance[people.kind[rows], code]
     rate *= t.duration[np.minimum(people.months_in_baotou[rows], t.duration.size - 1)]
     is_head = role == Role.HEAD
-    starting_school = is_head & np.isin(people.household_id[rows], school_starters(people, rows[is_head]))
+    starting_school = is_head & isin(people.household_id[rows], school_starters(people, rows[is_head]))
     rate *= np.where(starting_school, beh["school_age_event_multiplier"], 1.0)
     return rate * decides
 

@@ -15,7 +15,7 @@ from model.measures.offer import Offer, money_offer
 from model.people import households
 from model.people.choosers import Choosers
 from model.people.store import People
-from model.unique import unique_first
+from model.unique import isin, unique_first
 from model.world.conditions import BAOTOU
 
 NOT_OWNING = (Tenure.RENT, Tenure.DORMITORY)
@@ -76,7 +76,7 @@ class _Allocated(Measure):
         """The queue, less households that no longer need a place (they bought, or got another)."""
         heads = households.head_of(people, self.queue)
         ok = heads >= 0
-        ok[ok] = np.isin(people.tenure[heads[ok]], NOT_OWNING)
+        ok[ok] = isin(people.tenure[heads[ok]], NOT_OWNING)
         self._keep_in_queue(ok)
         return self.queue
 
@@ -127,7 +127,7 @@ class PublicRental(_Allocated):
 
     def _eligible(self, ch: Choosers) -> np.ndarray:
         newcomer = ~ch.hukou | (ch.months_in_baotou <= self.p["newcomer_months"])
-        return np.isin(ch.tenure, NOT_OWNING) & newcomer & (ch.employed | ~ch.in_baotou)
+        return isin(ch.tenure, NOT_OWNING) & newcomer & (ch.employed | ~ch.in_baotou)
 
     def _lease_months(self, ch: Choosers) -> np.ndarray:
         return np.full(len(ch), self.p["lease_months"])
@@ -260,7 +260,7 @@ class TalentHousing(_Allocated):
     def _eligible(self, ch: Choosers) -> np.ndarray:
         degree = ch.education >= Education.COLLEGE
         newly = ch.graduate | ~ch.in_baotou | (ch.months_in_baotou <= self.p["newcomer_months"])
-        return degree & newly & (ch.graduate | np.isin(ch.kind, (Kind.GRADUATE, Kind.TALENT)))
+        return degree & newly & (ch.graduate | isin(ch.kind, (Kind.GRADUATE, Kind.TALENT)))
 
     def _free_months(self, ch: Choosers) -> np.ndarray:
         postgraduate = ch.education >= Education.POSTGRADUATE

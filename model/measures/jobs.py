@@ -13,6 +13,7 @@ from model.measures.offer import Offer, money_offer
 from model.people import households
 from model.people.choosers import Choosers
 from model.people.store import People
+from model.unique import isin
 
 
 class StartupLoans(Measure):
@@ -82,7 +83,7 @@ class GraduateEntrepreneurship(Measure):
         return offer
 
     def on_arrival(self, rows: np.ndarray, ch: Choosers, month: Month, people: People) -> None:
-        out_of_town = ~people.hukou[rows] & np.isin(people.kind[rows], (Kind.MIGRANT_WORKER, Kind.GRADUATE))
+        out_of_town = ~people.hukou[rows] & isin(people.kind[rows], (Kind.MIGRANT_WORKER, Kind.GRADUATE))
         workers = rows[out_of_town & people.employed[rows]]
         self.hired_ids = np.concatenate([self.hired_ids, people.person_id[workers]])
         self.hired_month = np.concatenate([self.hired_month, np.full(workers.size, month.index)])

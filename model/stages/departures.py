@@ -13,6 +13,7 @@ from model.ledger import Ledger
 from model.measures.package import Package
 from model.people.choosers import Choosers
 from model.people.store import People
+from model.unique import isin
 
 
 def leave(people: People, ledger: Ledger, rows: np.ndarray, destination: np.ndarray) -> None:
@@ -42,7 +43,7 @@ def resident_departures(
     order = np.argsort(people.household_id[heads])
     leaving_households, head_destination = people.household_id[heads][order], destination[is_head][order]
     with_head = head_destination[np.searchsorted(leaving_households, people.household_id[members])]
-    on_own = ~np.isin(people.household_id[alone], leaving_households)  # not already leaving with their head
+    on_own = ~isin(people.household_id[alone], leaving_households)  # not already leaving with their head
     leave(
         people,
         ledger,
