@@ -12,6 +12,8 @@ categories: tenures, kinds) or looks the values up in a table over the set's ran
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 
@@ -66,7 +68,7 @@ def unique_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 FEW = 8  # a set of up to this many values is checked one comparison per value
 
 
-def isin(values: np.ndarray, wanted: np.ndarray | tuple[int, ...]) -> np.ndarray:
+def isin(values: np.ndarray, wanted: np.ndarray | Sequence[int]) -> np.ndarray:
     """``np.isin(values, wanted)`` for integers: True where a value is one of ``wanted``."""
     values = np.asarray(values)
     wanted = np.asarray(wanted)

@@ -15,12 +15,12 @@ def test_the_same_arrays_as_np_unique(dtype: type, size: int) -> None:
     values = rng.integers(0, max(size // 3, 2), size).astype(dtype)
     expected = np.unique(values, return_index=True, return_inverse=True, return_counts=True)
     for got, want in (
-        (unique(values), expected[0]),
+        ((unique(values),), (expected[0],)),
         (unique_first(values), expected[:2]),
         (unique_inverse(values), (expected[0], expected[2])),
         (unique_counts(values), (expected[0], expected[3])),
     ):
-        for g, w in zip(got if isinstance(got, tuple) else (got,), want if isinstance(want, tuple) else (want,), strict=True):
+        for g, w in zip(got, want, strict=True):
             assert g.dtype == w.dtype
             np.testing.assert_array_equal(g, w)
 

@@ -62,13 +62,24 @@ def _contributions(
     after = np.cumprod(np.vstack([ones, no_access[::-1]]), axis=0)[::-1]  # after[k]: givers k on
     out = {}
     k = 0  # givers seen so far
+    # The school term of a measure that gives no access depends only on how many givers came
+    # before it: worked out once for each such count.
+    school_without_none: dict[int, np.ndarray] = {}
+    log_income: np.ndarray | None = None
     for (mid, offer), gives in zip(parts.items(), giving, strict=True):
-        access_without = 1 - before[k] * after[k + 1 if gives else k]
+        if gives or k not in school_without_none:
+            access_without = 1 - before[k] * after[k + 1 if gives else k]
+            term = school * (total.school_access - access_without)
+            if not gives:
+                school_without_none[k] = term
+        else:
+            term = school_without_none[k]
         k += int(gives)
-        out[mid] = offer.utility + school * (total.school_access - access_without)
+        out[mid] = offer.utility + term
         if offer.money.any() or offer.job_finding.any():  # otherwise income without it is the same
             without = np.maximum(income - offer.money - offer.job_finding * job_ok * wage, floor)
-            out[mid] += b_y * (np.log(income) - np.log(without))
+            log_income = np.log(income) if log_income is None else log_income
+            out[mid] += b_y * (log_income - np.log(without))
     return out
 
 
