@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # runs two at once (TEST_WORKERS=0 runs it in one process).
 TEST_WORKERS ?= 2
 
-.PHONY: run test lint bench lab app clean venv
+.PHONY: run test lint bench profile lab app clean venv
 
 run: $(STAMP)
 	$(PY) -m model compare policy_2022 --against baseline
@@ -31,6 +31,12 @@ app: $(STAMP)
 
 bench: $(STAMP)
 	PYTHONPATH=. $(PY) benchmarks/table.py
+
+# Where the time goes: stages and the functions with the most time of their own, at 1:50
+# (SCALE=1 for the full city to 2023-12).
+SCALE ?= 0.02
+profile: $(STAMP)
+	PYTHONPATH=. $(PY) benchmarks/profiles.py --scale $(SCALE)
 
 venv: $(STAMP)
 

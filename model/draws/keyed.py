@@ -42,13 +42,20 @@ def _mix_int(x: int) -> int:
     return x ^ (x >> 31)
 
 
+def _fold(acc: int, word: int) -> int:
+    return _mix_int((acc * 0x9E3779B97F4A7C15 + word) & _MASK)
+
+
+@lru_cache(maxsize=4096)
+def _seed_and_name(seed: int, name: str) -> int:
+    """The salt's state after the seed and the name (the same for every month of a decision)."""
+    return _fold(_fold(0, seed & _MASK), zlib.crc32(name.encode()))
+
+
 @lru_cache(maxsize=65536)
 def salt(seed: int, name: str, month: int = 0) -> np.uint64:
     """A 64-bit salt for (seed, decision name, month)."""
-    acc = 0
-    for word in (seed & _MASK, zlib.crc32(name.encode()), month & 0xFFFFFFFF):
-        acc = _mix_int((acc * 0x9E3779B97F4A7C15 + word) & _MASK)
-    return np.uint64(acc)
+    return np.uint64(_fold(_seed_and_name(seed, name), month & 0xFFFFFFFF))
 
 
 @kernel
