@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from model.categories import Area, Division, Education, Kind, Origin, Role, Sex, Tenure
+from model.compiled import ENABLED, kernel
 from model.unique import unique
 
 NEVER = 2**31 - 1  # a month index no run reaches
@@ -293,6 +294,9 @@ class People:
             self._by_household = (len(self), order, offsets)
         indexed, order, offsets = self._by_household
         ids = unique(household_ids)
+        hid, alive = self.column("household_id"), self.column("alive")
+        if ENABLED:
+            return _members_kernel(ids, order, offsets, hid, alive, indexed, self.next_household_id)
         # Households formed after the index have no indexed rows (their rows are in the tail).
         at = np.minimum(ids, offsets.size - 1)
         start, stop = offsets[at], offsets[np.minimum(at + 1, offsets.size - 1)]
@@ -302,9 +306,9 @@ class People:
         rows = order[positions]
         wanted = np.zeros(self.next_household_id, dtype=bool)
         wanted[ids] = True
-        tail = indexed + np.flatnonzero(wanted[self.column("household_id")[indexed:]])
+        tail = indexed + np.flatnonzero(wanted[hid[indexed:]])
         rows = np.sort(np.concatenate([rows, tail]))
-        return rows[self.column("alive")[rows]]
+        return rows[alive[rows]]
 
     def row_of(self, person_id: int) -> int:
         ids = self.column("person_id")
@@ -318,3 +322,41 @@ class People:
 
     def age_years(self) -> np.ndarray:
         return self.column("age_months") // 12
+
+
+@kernel
+def _members_kernel(
+    ids: np.ndarray,
+    order: np.ndarray,
+    offsets: np.ndarray,
+    hid: np.ndarray,
+    alive: np.ndarray,
+    indexed: int,
+    households: int,
+) -> np.ndarray:
+    """``members_of``'s compiled twin: the indexed rows of households ``ids`` (sorted, distinct),
+    the rows appended since the index was built, sorted, the living only."""
+    last = offsets.size - 1
+    count = 0
+    for h in ids:
+        at = min(h, last)
+        count += offsets[min(at + 1, last)] - offsets[at]
+    wanted = np.zeros(households, dtype=np.bool_)
+    for h in ids:
+        wanted[h] = True
+    for r in range(indexed, hid.size):
+        if wanted[hid[r]]:
+            count += 1
+    rows = np.empty(count, dtype=np.int64)
+    k = 0
+    for h in ids:
+        at = min(h, last)
+        for j in range(offsets[at], offsets[min(at + 1, last)]):
+            rows[k] = order[j]
+            k += 1
+    for r in range(indexed, hid.size):
+        if wanted[hid[r]]:
+            rows[k] = r
+            k += 1
+    rows.sort()
+    return rows[alive[rows]]
