@@ -38,22 +38,25 @@ def unique(values: np.ndarray) -> np.ndarray:
     return ordered[_first_of_runs(ordered)]
 
 
+def _stable_runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The order that sorts ``values`` keeping equal values in their order (so the first comes
+    first), the sorted values, and where their runs start."""
+    values = _integers(values)
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    return order, ordered, _first_of_runs(ordered)
+
+
 def unique_first(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``np.unique(values, return_index=True)``: the distinct values and where each first occurs."""
-    values = _integers(values)
-    order = np.argsort(values, kind="stable")  # equal values keep their order: the first comes first
-    ordered = values[order]
-    starts = _first_of_runs(ordered)
+    order, ordered, starts = _stable_runs(values)
     return ordered[starts], order[starts]
 
 
 def unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``np.unique(values, return_inverse=True)``: the distinct values and each value's place among them."""
-    values = _integers(values)
-    order = np.argsort(values, kind="stable")
-    ordered = values[order]
-    starts = _first_of_runs(ordered)
-    inverse = np.empty(values.size, dtype=np.intp)
+    order, ordered, starts = _stable_runs(values)
+    inverse = np.empty(order.size, dtype=np.intp)
     inverse[order] = np.cumsum(starts) - 1
     return ordered[starts], inverse
 
@@ -65,7 +68,7 @@ def unique_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return ordered[starts], np.diff(np.append(starts, ordered.size))
 
 
-FEW = 8  # a set of up to this many values is checked one comparison per value
+FEW = 8  # sets up to this size: one comparison per value (speed only; the answer is the same)
 
 
 def isin(values: np.ndarray, wanted: np.ndarray | Sequence[int]) -> np.ndarray:

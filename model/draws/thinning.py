@@ -167,8 +167,9 @@ def events_this_month(
             due = candidates[pos]
             # Moments after the event has happened this month change nothing.
             test_pos = pos[~happened[pos]]
-            u = uniform(key[candidates[test_pos]], seed, f"{name}_keep_{k}", month)
-            happened[test_pos[u * rate[candidates[test_pos]] < chance[test_pos]]] = True
+            test = candidates[test_pos]
+            u = uniform(key[test], seed, f"{name}_keep_{k}", month)
+            happened[test_pos[u * rate[test] < chance[test_pos]]] = True
             rate[due] = limit[pos]
             at[due] += exponential(key[due], seed, f"{name}_next_{k}", month) / rate[due]
             pos = pos[at[due] < month + 1]
